@@ -1,0 +1,1 @@
+"""Subcommands of ``csrkg``, one module each; see ``kg.cli.COMMANDS``."""

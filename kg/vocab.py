@@ -1,0 +1,104 @@
+"""The one source of truth for the csr-kg vocabulary.
+
+Every IRI the code writes comes from here. ``tests/test_vocab.py`` checks that each term is declared in
+``ontology/csr.ttl`` and that the ontology declares nothing this module lacks, so code and ontology
+cannot drift apart. ``_fail = True`` makes a misspelt term raise instead of minting a new IRI.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/csr-kg/ontology")
+RESOURCE_BASE = "https://w3id.org/csr-kg/resource/"
+RES = Namespace(RESOURCE_BASE)
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = ROOT / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "csr.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+QUERIES_DIR = ROOT / "queries"
+
+
+class CSR(DefinedNamespace):
+    """Terms of ``https://w3id.org/csr-kg/ontology#``."""
+
+    _NS = Namespace("https://w3id.org/csr-kg/ontology#")
+    _fail = True
+
+    # classes of the contract
+    Organization: URIRef
+    Company: URIRef
+    Subsidiary: URIRef
+    Partner: URIRef
+    Fund: URIRef
+    Community: URIRef
+    Award: URIRef
+    Report: URIRef
+    Place: URIRef
+    # classes of our own (provenance and audit)
+    Mention: URIRef  # where an entity is mentioned in a report, with the line
+    AliasMerge: URIRef  # one surface form merged into an entity, and why
+
+    # relations of the contract
+    subsidiaryOf: URIRef
+    shareholderOf: URIRef
+    partnerOf: URIRef
+    sponsorOf: URIRef
+    investsIn: URIRef
+    operates: URIRef
+    serves: URIRef
+    receivedAward: URIRef
+    awardedBy: URIRef
+
+    # attributes of the contract
+    sizeCNY: URIRef
+    locatedIn: URIRef
+    communityKind: URIRef
+    openingDate: URIRef
+    amountCNY: URIRef
+    date: URIRef
+    evidence: URIRef
+    line: URIRef
+    page: URIRef
+
+    # our extensions
+    amountQualifier: URIRef  # 超/逾/约/近 … as "over", "about", "nearly", "at least", "up to"
+    sizeQualifier: URIRef
+    mentionedIn: URIRef  # entity -> Report
+    hasMention: URIRef  # entity -> Mention
+    inReport: URIRef  # Mention / AliasMerge -> Report
+    mergedInto: URIRef  # AliasMerge -> entity
+    surfaceForm: URIRef  # AliasMerge -> the text form merged
+    mergeReason: URIRef  # AliasMerge -> why
+    sourceFile: URIRef  # Report -> file name
+    checksum: URIRef  # Report -> sha256 of the input bytes
+    reportingOrganization: URIRef  # Report -> the organisation that published it
+
+
+# the nine relation properties, in the contract's order
+RELATIONS: tuple[str, ...] = (
+    "subsidiaryOf",
+    "shareholderOf",
+    "partnerOf",
+    "sponsorOf",
+    "investsIn",
+    "operates",
+    "serves",
+    "receivedAward",
+    "awardedBy",
+)
+# the six scored entity classes, in the contract's order
+ENTITY_CLASSES: tuple[str, ...] = ("Company", "Subsidiary", "Fund", "Partner", "Community", "Award")
+SYMMETRIC_RELATIONS = frozenset({"partnerOf"})
+# superclasses asserted explicitly, so that queries need no RDFS reasoning
+SUPERCLASSES: dict[str, tuple[str, ...]] = {
+    "Subsidiary": ("Company", "Organization"),
+    "Company": ("Organization",),
+    "Partner": ("Organization",),
+}
