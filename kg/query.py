@@ -1,0 +1,403 @@
+"""Run SPARQL on a graph file (rdflib, in memory) or on a store (Oxigraph) and format the answer.
+
+Both engines answer with the same :class:`QueryResult` (rdflib terms), so the formatters and the tests do
+not care where a result came from. Output formats follow the W3C specs, so that other tools can read them:
+``csv`` and ``tsv`` as in "SPARQL 1.1 Query Results CSV and TSV Formats", ``json`` as in "SPARQL 1.1 Query
+Results JSON Format"; ``table`` is for people (columns aligned by display width, so Chinese text lines up).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from kg.errors import InputError
+from kg.vocab import QUERIES_DIR
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.store import CsrStore
+
+FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "ttl")
+GRAPH_SUFFIXES: dict[str, str] = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".n3": "n3",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+QUAD_FORMATS = frozenset({"nquads", "trig"})
+# prefixes used to shorten IRIs in the human table (never in csv/tsv/json, which carry full IRIs)
+TABLE_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("csr:", "https://w3id.org/csr-kg/ontology#"),
+    ("res:", "https://w3id.org/csr-kg/resource/"),
+    ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
+    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+    ("prov:", "http://www.w3.org/ns/prov#"),
+    ("owl:", "http://www.w3.org/2002/07/owl#"),
+    ("org:", "http://www.w3.org/ns/org#"),
+    ("schema:", "https://schema.org/"),
+)
+DEFAULT_MAX_WIDTH = 60
+
+
+@dataclass
+class QueryResult:
+    """The answer of one query: ``kind`` is ``select``, ``ask`` or ``graph`` (CONSTRUCT / DESCRIBE).
+
+    ``rows`` hold rdflib terms (``None`` = unbound); for graph results the rows are the sorted triples
+    under the variables ``subject``, ``predicate``, ``object``.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def values(self) -> list[tuple[Any, ...]]:
+        """The rows as plain Python values (str, int, Decimal, date …; IRIs as str)."""
+        return [tuple(_py(t) for t in row) for row in self.rows]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """The rows as ``{variable: term}`` (unbound variables left out)."""
+        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+
+    def graph(self) -> Graph:
+        """The triples of a CONSTRUCT / DESCRIBE result as an rdflib graph."""
+        if self.kind != "graph":
+            raise InputError("only CONSTRUCT and DESCRIBE queries give a graph")
+        g = Graph()
+        for s, p, o in self.rows:
+            g.add((s, p, o))
+        return g
+
+
+def _py(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+def one_line(text: str) -> str:
+    """Collapse a (parser) message to one line, for the CLI's one-line errors."""
+    return " ".join(str(text).split())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# finding queries
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    """One ``queries/NAME.rq`` file with its header."""
+
+    name: str
+    path: Path
+    title: str
+
+
+def query_header(text: str) -> tuple[str, list[str]]:
+    """``(title, other comment lines)`` of a query file's leading ``#`` block."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[1:].strip())
+    if not lines or not lines[0].lower().startswith("title:"):
+        return "", lines
+    return lines[0].split(":", 1)[1].strip(), lines[1:]
+
+
+def library(directory: Path = QUERIES_DIR) -> list[LibraryQuery]:
+    """The bundled queries, sorted by name."""
+    out = []
+    for path in sorted(directory.glob("*.rq")):
+        title, _ = query_header(path.read_text(encoding="utf-8"))
+        out.append(LibraryQuery(path.stem, path, title))
+    return out
+
+
+def find_query(spec: str, directory: Path = QUERIES_DIR) -> tuple[str, str]:
+    """``(sparql text, where it came from)`` for a path to a ``.rq`` file or a library NAME (or NAME.rq)."""
+    path = Path(spec)
+    if not path.is_file():
+        name = spec[:-3] if spec.endswith(".rq") else spec
+        candidate = directory / f"{name}.rq"
+        if "/" not in name and candidate.is_file():
+            path = candidate
+        else:
+            hint = " (inline SPARQL goes after -e)" if "{" in spec else " (list them with: csrkg queries)"
+            raise InputError(f"no query file or library query named '{spec}'{hint}")
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read the query {path}: {one_line(str(err))}") from err
+
+
+# ---------------------------------------------------------------------------------------------------------
+# loading a graph file
+
+
+def load_graph(path: str | Path) -> Graph:
+    """Parse an RDF file (format from its suffix); quad formats give a Dataset queried as the union of its graphs."""
+    from rdflib import Dataset
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"no such graph file: {p}")
+    fmt = GRAPH_SUFFIXES.get(p.suffix.lower())
+    if fmt is None:
+        raise InputError(f"unknown RDF file type '{p.suffix}' of {p} (known: {', '.join(sorted(GRAPH_SUFFIXES))})")
+    graph: Graph = Dataset(default_union=True) if fmt in QUAD_FORMATS else Graph()
+    try:
+        graph.parse(p, format=fmt)
+    except Exception as err:  # rdflib raises many parser-specific types
+        raise InputError(f"cannot parse {p} as {fmt}: {one_line(str(err))}") from err
+    return graph
+
+
+# ---------------------------------------------------------------------------------------------------------
+# running
+
+
+def run_on_graph(graph: Graph, sparql: str) -> QueryResult:
+    """Run ``sparql`` with rdflib on an in-memory graph."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepared = prepareQuery(sparql)
+    except Exception as err:
+        raise InputError(f"SPARQL syntax error: {one_line(str(err))}") from err
+    try:
+        result = graph.query(prepared)
+    except Exception as err:
+        raise InputError(f"SPARQL query failed: {one_line(str(err))}") from err
+    if result.type == "ASK":
+        return QueryResult("ask", boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return _graph_result(list(result.graph))  # type: ignore[union-attr]
+    variables = [str(v) for v in result.vars or []]
+    rows = [tuple(row[i] for i in range(len(variables))) for row in result]
+    return QueryResult("select", variables, rows)
+
+
+def run_on_store(store: "CsrStore", sparql: str) -> QueryResult:
+    """Run ``sparql`` with Oxigraph over the union of the store's named graphs."""
+    import pyoxigraph as ox
+
+    from kg.store import from_ox
+
+    try:
+        result = store.ox.query(sparql, use_default_graph_as_union=True)
+    except SyntaxError as err:
+        raise InputError(f"SPARQL syntax error: {one_line(str(err))}") from err
+    except (OSError, ValueError) as err:
+        raise InputError(f"SPARQL query failed: {one_line(str(err))}") from err
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        return _graph_result([(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result])
+    variables = [v.value for v in result.variables]
+    rows = [tuple(from_ox(sol[v]) for v in variables) for sol in result]
+    return QueryResult("select", variables, rows)
+
+
+def run_query(target: "Graph | CsrStore", sparql: str) -> QueryResult:
+    """Run on whichever backend ``target`` is."""
+    if isinstance(target, Graph):
+        return run_on_graph(target, sparql)
+    return run_on_store(target, sparql)
+
+
+def _graph_result(triples: list[tuple[Any, Any, Any]]) -> QueryResult:
+    rows = sorted(set(triples), key=lambda t: tuple(_nt(x) for x in t))
+    return QueryResult("graph", ["subject", "predicate", "object"], rows)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# formatting
+
+
+def format_result(result: QueryResult, fmt: str = "table", max_width: int = DEFAULT_MAX_WIDTH) -> str:
+    """Serialise ``result`` as ``table``, ``csv``, ``tsv``, ``json`` or (graph results) ``ttl``."""
+    if fmt == "table":
+        return format_table(result, max_width)
+    if fmt == "csv":
+        return format_csv(result)
+    if fmt == "tsv":
+        return format_tsv(result)
+    if fmt == "json":
+        return format_json(result)
+    if fmt == "ttl":
+        if result.kind != "graph":
+            raise InputError("--format ttl needs a CONSTRUCT or DESCRIBE query")
+        return result.graph().serialize(format="turtle")
+    raise InputError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
+
+
+def _nt(term: Any) -> str:
+    """N-Triples / Turtle form of a term (the TSV encoding)."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        text = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    return str(term)
+
+
+def _csv_value(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def format_csv(result: QueryResult) -> str:
+    """SPARQL 1.1 CSV: header of names, IRIs and lexical forms only, CRLF line ends, RFC 4180 quoting."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return buf.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(t) for t in row])
+    return buf.getvalue()
+
+
+def format_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 TSV: ``?var`` header, terms in Turtle syntax, LF line ends."""
+    if result.kind == "ask":
+        return "?boolean\n" + ('"true"' if result.boolean else '"false"') + "^^<http://www.w3.org/2001/XMLSchema#boolean>\n"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join(_nt(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def format_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON (``head``/``results``/``bindings``, or ``boolean`` for ASK)."""
+    if result.kind == "ask":
+        doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
+        doc = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: East Asian wide and fullwidth characters take two, combining marks none."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _clip(text: str, limit: int) -> str:
+    if limit <= 0 or display_width(text) <= limit:
+        return text
+    out, width = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if width + w > limit - 1:
+            break
+        out.append(ch)
+        width += w
+    return "".join(out) + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def _table_value(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        iri = str(term)
+        for prefix, ns in TABLE_PREFIXES:
+            if iri.startswith(ns) and re.fullmatch(r"[^\s<>\"{}|^`\\]*", iri[len(ns):]):
+                return prefix + iri[len(ns):]
+        return f"<{iri}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return re.sub(r"\s+", " ", str(term))
+
+
+def format_table(result: QueryResult, max_width: int = DEFAULT_MAX_WIDTH) -> str:
+    """Aligned columns for people; cells longer than ``max_width`` columns are cut with '…' (0 = never)."""
+    if result.kind == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    header = list(result.variables)
+    cells = [[_clip(_table_value(t), max_width) for t in row] for row in result.rows]
+    widths = [display_width(h) for h in header]
+    for row in cells:
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    n = len(result.rows)
+    lines.append(f"({n} row{'s' if n != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def parse_json_result(text: str) -> QueryResult:
+    """Read a SPARQL JSON result back (used by tests and by tools that cache results)."""
+    from rdflib.query import Result
+
+    parsed = Result.parse(io.StringIO(text), format="json")
+    if parsed.type == "ASK":
+        return QueryResult("ask", boolean=bool(parsed.askAnswer))
+    variables: Sequence[Any] = parsed.vars or []
+    return QueryResult("select", [str(v) for v in variables], [tuple(r.get(v) for v in variables) for r in parsed.bindings])
