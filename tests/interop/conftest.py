@@ -11,7 +11,7 @@ from typing import Iterator, Optional
 
 import pytest
 
-from .stores import InteropError, OxigraphStore, RdflibStore, VirtuosoServer, require_tools
+from .stores import REWRITES, InteropError, OxigraphStore, RdflibStore, VirtuosoServer, require_tools
 
 _RECORDS = pytest.StashKey[list]()
 _ENV = pytest.StashKey["InteropEnv"]()
@@ -95,9 +95,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
         return
     write = terminalreporter.write_line
     terminalreporter.section("interop: each query on each store, against rdflib")
+    for (store, query), rewrite in sorted(REWRITES.items()):
+        write(f"rewrite in force for {store}/{query}: {rewrite.old!r} -> {rewrite.new!r} ({rewrite.reason})")
     for r in records:
         rows = "" if r.rows is None else f" [{r.rows} rows]"
-        write(f"{r.graph:7} {r.query:34} {r.store:9} {r.status}{rows}" + (f" -- {r.note}" if r.note else ""))
+        note = r.note if len(r.note) < 120 else r.note[:117] + "..."
+        write(f"{r.graph:7} {r.query:34} {r.store:9} {r.status}{rows}" + (f" -- {note}" if note else ""))
     if env is None:
         return
     terminalreporter.section("interop: timings (seconds)")

@@ -533,17 +533,17 @@ class VirtuosoServer:
                 except (InteropError, OSError):
                     pass
             if time.perf_counter() > deadline:
-                raise InteropError(f"Virtuoso did not come up within {self.start_timeout:.0f} s\n{self.log_tail()}")
+                raise InteropError(f"Virtuoso did not come up within {self.start_timeout:.1f} s\n{self.log_tail()}")
             time.sleep(0.2)
 
     def log_tail(self, lines: int = 30) -> str:
-        parts = []
+        # in +foreground mode the server echoes its log to stdout: show stdout only when there is no log
         for name in ("virtuoso.log", "stdout.log"):
             path = self.workdir / name
-            if path.exists():
+            if path.exists() and path.stat().st_size:
                 tail = path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
-                parts.append(f"--- tail of {path} ---\n" + "\n".join(tail))
-        return "\n".join(parts) or f"(no log in {self.workdir})"
+                return f"--- tail of {path} ---\n" + "\n".join(tail)
+        return f"(no log in {self.workdir})"
 
     def stop(self) -> None:
         """SIGTERM (Virtuoso shuts down in ~2 s), then SIGKILL if it lingers. Only our own process."""

@@ -151,11 +151,11 @@ def test_query_answers_agree(
             failures.append(f"{store.name} answered: {len(answer.rows)} rows / {answer.boolean} / {len(answer.triples)} triples")
             continue
         diffs, note = compare(reference, answer, shape)
-        if rewrite is not None:
-            note = f"rewritten: {rewrite.reason}" + (f"; {note}" if note else "")
         status = "DIFFERENT" if diffs else ("identical after rewrite" if rewrite else "identical")
         record(key, query_id, store.name, status, ref_rows, note)
         print(f"{key} {query_id} {store.name}: {status}" + (f" ({note})" if note else ""))
+        if rewrite is not None:
+            print(f"  rewritten for {store.name}: {rewrite.old!r} -> {rewrite.new!r}: {rewrite.reason}")
         if diffs:
             failures.append(f"{store.name} differs from rdflib:\n  " + "\n  ".join(diffs))
     if failures:
