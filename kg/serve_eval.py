@@ -1,0 +1,393 @@
+"""What a `csrkg serve` worker process does with one request: guard the query, evaluate it, serialise it.
+
+Why a separate process: Oxigraph evaluates a query in native code that no Python thread can interrupt, so a
+runaway query is only stoppable by killing the process it runs in (see :mod:`kg.serve_pool`). Everything that
+can take unbounded time (rdflib's parser included) therefore runs here, under the parent's clock.
+
+Why rdflib's parser as a guard: the endpoint must refuse SPARQL Update and ``SERVICE`` (Oxigraph would make
+the outgoing HTTP call) whatever the spelling, so the query is parsed and the parse tree inspected, instead
+of trusting a regular expression. Oxigraph then parses it again to evaluate it; a query either parser
+rejects is refused.
+"""
+from __future__ import annotations
+
+import json
+import signal
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from kg.vocab import CSR, ONTOLOGY_IRI, RESOURCE_BASE
+
+# -----------------------------------------------------------------------------------------------------------
+# messages between the HTTP process and a worker (plain picklable data)
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where a worker gets its data: an on-disk store, or a Turtle file (plus the ontology, if present)."""
+
+    store_dir: str | None = None
+    graph_file: str | None = None
+    ontology_file: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One SPARQL Protocol query operation, already taken apart by the HTTP layer."""
+
+    query: str
+    accept: str = ""  # the Accept header, negotiated here because the query form decides what fits
+    fmt: str | None = None  # the `format` parameter, which overrides Accept
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_rows: int = 10000
+
+
+@dataclass
+class Reply:
+    """An HTTP answer: status, content type, extra headers, body."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def text_reply(status: int, message: str) -> Reply:
+    """A one-line plain-text error or notice."""
+    return Reply(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
+
+
+# -----------------------------------------------------------------------------------------------------------
+# result formats and content negotiation
+
+# short name -> media type sent; order = our preference when the client states none
+SOLUTION_FORMATS: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMATS: dict[str, str] = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+}
+FORMAT_ALIASES: dict[str, str] = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "srj": "json", "srx": "xml"}
+# other media types clients send for the same formats
+MEDIA_ALIASES: dict[str, str] = {
+    "application/json": "json",
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "text/plain": "ntriples",  # the legacy N-Triples media type, only for graph results
+}
+ALL_FORMATS = (*SOLUTION_FORMATS, *GRAPH_FORMATS)
+
+
+def normalise_format(fmt: str) -> str | None:
+    """The short name of a `format` parameter value (short name, alias or media type); None if unknown."""
+    value = fmt.strip().lower()
+    value = FORMAT_ALIASES.get(value, value)
+    if value in ALL_FORMATS:
+        return value
+    return MEDIA_ALIASES.get(value.split(";")[0].strip())
+
+
+def _parse_accept(accept: str) -> list[tuple[str, float]]:
+    """``[(media range, q)]`` of an Accept header; malformed q values count as 1, like most servers do."""
+    ranges = []
+    for part in accept.split(","):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in pieces[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 1.0
+        ranges.append((media, q))
+    return ranges
+
+
+def negotiate(accept: str, candidates: dict[str, str]) -> str | None:
+    """The short name of the best of ``candidates`` for an Accept header; None if the client accepts none.
+
+    The most specific matching range gives a type its q; ties go to the order of ``candidates``.
+    """
+    ranges = _parse_accept(accept)
+    if not ranges:
+        return next(iter(candidates))
+    best, best_q = None, 0.0
+    for name, media in candidates.items():
+        names_media = {media} | {m for m, n in MEDIA_ALIASES.items() if n == name}
+        q, specificity = 0.0, -1
+        for rng, rq in ranges:
+            if rng in names_media:
+                spec = 2
+            elif rng.endswith("/*") and any(m.startswith(rng[:-1]) for m in names_media):
+                spec = 1
+            elif rng == "*/*":
+                spec = 0
+            else:
+                continue
+            if spec > specificity:
+                q, specificity = rq, spec
+        if q > best_q:
+            best, best_q = name, q
+    return best
+
+
+# -----------------------------------------------------------------------------------------------------------
+# the guard
+
+
+class Refused(Exception):
+    """The request is refused; carries the HTTP status and a one-line reason."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+UPDATE_REFUSAL = "SPARQL Update is not allowed: this endpoint is read-only (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, COPY, MOVE, ADD are refused)"
+SERVICE_REFUSAL = "SERVICE (federated query) is not allowed: this endpoint only queries its own data"
+
+
+def _walk(node: Any) -> Any:
+    """Every node of an rdflib parse tree (CompValue, ParseResults, lists), depth first."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, CompValue):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(item)
+
+
+def check_query(text: str) -> tuple[str, bool]:
+    """Parse ``text`` as a SPARQL query and refuse what the endpoint does not run.
+
+    Returns ``(query form, has a FROM / FROM NAMED clause)``. Raises :class:`Refused` with 403 for an
+    update, 400 for ``SERVICE`` or a syntax error.
+    """
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(text)
+    except Exception as err:  # pyparsing's ParseException, or anything its actions raise
+        try:
+            parseUpdate(text)
+        except Exception:
+            raise Refused(400, f"SPARQL syntax error: {_one_line(str(err))}") from None
+        raise Refused(403, UPDATE_REFUSAL) from None
+    query = tree[1]
+    for node in _walk(tree):
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            raise Refused(400, SERVICE_REFUSAL)
+    form = query.name.removesuffix("Query").upper()
+    return form, "datasetClause" in query  # (CompValue.get returns the key itself when it is missing)
+
+
+# -----------------------------------------------------------------------------------------------------------
+# evaluation
+
+
+def open_dataset(source: DataSource) -> tuple[Any, bool]:
+    """Open the data of ``source``: ``(pyoxigraph.Store, query over the union of named graphs?)``.
+
+    The on-disk store keeps one named graph per report, so its queries run over their union; a Turtle file
+    goes into the default graph of an in-memory store, the ontology into its own named graph, as in the store.
+    """
+    import pyoxigraph as ox
+
+    if source.store_dir:
+        from kg.store import open_store
+
+        return open_store(source.store_dir, read_only=True), True
+    store = ox.Store()
+    assert source.graph_file
+    store.bulk_load(path=source.graph_file, format=ox.RdfFormat.TURTLE)
+    if source.ontology_file and Path(source.ontology_file).is_file():
+        store.bulk_load(path=source.ontology_file, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ONTOLOGY_IRI)))
+    return store, True
+
+
+def _ox_store(handle: Any) -> Any:
+    """The ``pyoxigraph.Store`` behind what :func:`open_dataset` returned (a ``CsrStore`` has it as ``.ox``)."""
+    return getattr(handle, "ox", handle)
+
+
+def _term_json(term: Any) -> dict[str, Any]:
+    """One RDF term in the SPARQL 1.1 JSON results format."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {k: _term_json(getattr(term, k)) for k in ("subject", "predicate", "object")},
+        }
+    raise TypeError(f"unexpected term in a solution: {term!r}")
+
+
+SERIALISATION_PREFIXES = {
+    "csr": str(CSR._NS),
+    "res": RESOURCE_BASE,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def _solutions_body(result: Any, max_rows: int, fmt: str) -> tuple[bytes, bool]:
+    """Serialise at most ``max_rows`` solutions in ``fmt``; also says whether rows were left out.
+
+    Oxigraph serialises a whole ``QuerySolutions`` iterator, and offers no constructor for a partial one, so
+    the kept rows go through the SPARQL JSON format (written here with ``json``, read back by Oxigraph) and
+    Oxigraph writes the requested format from that.
+    """
+    import pyoxigraph as ox
+
+    names = [v.value for v in result.variables]
+    rows = []
+    truncated = False
+    for solution in result:
+        if len(rows) >= max_rows:
+            truncated = True
+            break
+        row = {}
+        for name in names:
+            term = solution[name]
+            if term is not None:
+                row[name] = _term_json(term)
+        rows.append(row)
+    doc = json.dumps({"head": {"vars": names}, "results": {"bindings": rows}}, ensure_ascii=False)
+    kept = ox.parse_query_results(doc, ox.QueryResultsFormat.JSON)
+    return kept.serialize(format=_results_format(fmt)), truncated
+
+
+def _results_format(fmt: str) -> Any:
+    import pyoxigraph as ox
+
+    return {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[fmt]
+
+
+def _content_type(fmt: str) -> str:
+    media = {**SOLUTION_FORMATS, **GRAPH_FORMATS}[fmt]
+    return f"{media}; charset=utf-8" if media.startswith("text/") else media
+
+
+def evaluate(store_handle: Any, union: bool, req: QueryRequest) -> Reply:
+    """Answer one query request against an open store (see the module docstring for the checks)."""
+    import pyoxigraph as ox
+
+    try:
+        form, has_dataset = check_query(req.query)
+        candidates = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_FORMATS
+        if req.fmt:
+            fmt = req.fmt
+            if fmt not in candidates:
+                raise Refused(406, f"format '{fmt}' does not fit a {form} query; use one of: {', '.join(candidates)}")
+        else:
+            fmt = negotiate(req.accept, candidates)
+            if fmt is None:
+                offered = ", ".join(candidates.values())
+                raise Refused(406, f"none of the accepted media types fits a {form} query; this endpoint offers: {offered}")
+        kwargs: dict[str, Any] = {}
+        try:
+            if req.default_graphs:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs]
+            if req.named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
+        except ValueError as err:
+            raise Refused(400, f"invalid graph IRI in default-graph-uri / named-graph-uri: {_one_line(str(err))}") from None
+        if union and not req.default_graphs and not has_dataset:
+            kwargs["use_default_graph_as_union"] = True
+        try:
+            result = _ox_store(store_handle).query(req.query, **kwargs)
+        except SyntaxError as err:
+            raise Refused(400, f"SPARQL syntax error: {_one_line(str(err))}") from None
+    except Refused as refusal:
+        return text_reply(refusal.status, str(refusal))
+
+    truncated = False
+    if isinstance(result, ox.QueryBoolean):
+        body = result.serialize(format=_results_format(fmt))
+    elif isinstance(result, ox.QuerySolutions):
+        body, truncated = _solutions_body(result, req.max_rows, fmt)
+    else:
+        triples = []
+        for triple in result:
+            if len(triples) >= req.max_rows:
+                truncated = True
+                break
+            triples.append(triple)
+        rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
+        prefixes = SERIALISATION_PREFIXES if fmt == "turtle" else None
+        body = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    headers = {"X-CSRKG-Truncated": "true" if truncated else "false"}
+    if truncated:
+        headers["X-CSRKG-Max-Rows"] = str(req.max_rows)
+    return Reply(200, _content_type(fmt), body, headers)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -----------------------------------------------------------------------------------------------------------
+# the worker loop
+
+
+def worker_main(conn: Connection) -> None:
+    """Body of a worker process: receive the :class:`DataSource`, open it, say ``ready``, answer until EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
+    try:
+        source = conn.recv()
+    except (EOFError, OSError):
+        return
+    try:
+        handle, union = open_dataset(source)
+    except Exception as err:  # reported to the parent, which turns it into a one-line CLI error
+        conn.send(("error", _one_line(str(err)) or type(err).__name__))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = evaluate(handle, union, req)
+        except Exception as err:  # a bug or a store error: answer 500 and keep serving
+            reply = text_reply(500, f"query evaluation failed: {type(err).__name__}: {_one_line(str(err))}")
+        conn.send(reply)
