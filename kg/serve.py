@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+import socket
 import sys
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -146,6 +147,8 @@ class SparqlServer(ThreadingHTTPServer):
         self.config = config
         self.pool = pool
         self.loopback_only = is_loopback(config.host)
+        if ":" in config.host:
+            self.address_family = socket.AF_INET6
         super().__init__((config.host, config.port), SparqlHandler)
 
     @property
