@@ -2,9 +2,10 @@
 
 Why processes: a query runs in Oxigraph's native code, which a Python thread can neither interrupt nor
 abandon without leaving it burning a core. A process can be killed. So each worker opens the data itself
-(read-only), the HTTP threads hand it one request at a time over a socket pair, and a worker that misses the
-deadline is killed and replaced by a fresh one. Workers are fresh interpreters (:mod:`kg.serve_worker`), never forks of the multi-threaded parent (a fork could copy a held lock), and not
-``multiprocessing`` children either, which would re-import the caller's ``__main__``.
+(read-only), the HTTP threads hand it one request at a time over a socket pair, and a worker that misses
+the deadline is killed and replaced by a fresh one. Workers are fresh interpreters (:mod:`kg.serve_worker`),
+never forks of the multi-threaded parent (a fork could copy a held lock), and not ``multiprocessing``
+children either, which would re-import the caller's ``__main__``.
 """
 from __future__ import annotations
 
