@@ -1,0 +1,138 @@
+"""spaCy components of the csr-kg pipeline, registered with ``@Language.factory``.
+
+This is the one registration module: importing it registers the factories (``extract.pipeline`` does so
+lazily), nothing else in the package has import-time side effects. Components only annotate the Doc:
+
+- ``csr_sentencizer``: sentence starts after Chinese terminal punctuation.
+- ``csr_names``: pass one, entity-name candidates from generic patterns -> ``doc._.csr_found`` and
+  ``doc.spans["csr_names"]``.
+- ``csr_relations``: pass two, mentions from the report's own gazetteer plus the pattern finds, and the
+  relation rules -> ``doc._.csr_mentions`` and ``doc._.csr_facts``.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract import names as nm
+from extract.gazetteer import Gazetteer
+from extract.relations import M, Context, Sentence, sentence_facts
+
+for _attr in ("csr_found", "csr_mentions", "csr_facts"):
+    if not Doc.has_extension(_attr):
+        Doc.set_extension(_attr, default=None)
+
+
+@Language.factory("csr_sentencizer", default_config={"punct_chars": "。！？!?；;"})
+def make_sentencizer(nlp: Language, name: str, punct_chars: str) -> "CsrSentencizer":
+    return CsrSentencizer(punct_chars)
+
+
+class CsrSentencizer:
+    """Sentence boundaries after 。！？; (spaCy's own sentencizer does not know full-width marks)."""
+
+    def __init__(self, punct_chars: str) -> None:
+        self.punct_chars = set(punct_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        start_next = True
+        for token in doc:
+            token.is_sent_start = start_next
+            start_next = bool(token.text) and token.text[-1] in self.punct_chars and not token.is_space
+        return doc
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    return [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
+
+
+@Language.factory("csr_names", default_config={})
+def make_names(nlp: Language, name: str) -> "CsrNames":
+    return CsrNames()
+
+
+class CsrNames:
+    """Pass one: names from generic patterns (legal suffixes, 以下简称, member lists, funds, communities)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        found: list[tuple[nm.Found, list[str]]] = []
+        for start, end in _sentences(doc):
+            sent = text[start:end]
+            shifted = lambda f: nm.Found(f.start + start, f.end + start, f.name, f.label, f.company)  # noqa: E731
+            found += [(shifted(f), []) for f in nm.find_legal_orgs(sent)]
+            found += [(shifted(f), aliases) for f, aliases in nm.find_alias_definitions(sent)]
+            found += [(shifted(f), []) for f in nm.find_cue_orgs(sent)]
+            found += [(shifted(f), []) for f in nm.find_funds(sent)]
+            found += [(shifted(f), [short]) for f, short in nm.find_community_lists(sent)]
+            found += [(shifted(f), []) for f in nm.find_communities(sent)]
+        doc._.csr_found = found
+        spans = [doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand") for f, _ in found]
+        doc.spans["csr_names"] = [s for s in spans if s is not None]
+        return doc
+
+
+@Language.factory("csr_relations", default_config={})
+def make_relations(nlp: Language, name: str) -> "CsrRelations":
+    return CsrRelations()
+
+
+class CsrRelations:
+    """Pass two: mentions (gazetteer + patterns) and relation facts, sentence by sentence.
+
+    The gazetteer and the reporting organisation are document-level knowledge: the extractor sets them
+    with ``configure`` after pass one, and the ``Context`` carries the current actor between sentences.
+    """
+
+    def __init__(self) -> None:
+        self.gazetteer = Gazetteer()
+        self.context = Context()
+
+    def configure(self, gazetteer: Gazetteer, members: set[str]) -> None:
+        self.gazetteer = gazetteer
+        self.context = Context(members=set(members))
+
+    def __call__(self, doc: Doc) -> Doc:
+        unit = doc.user_data.get("csr_unit")
+        line_base = doc.user_data.get("csr_offset", 0)
+        text = doc.text
+        ctx = self.context
+        ctx.actor, ctx.actor_label = ctx.section_actor, "ORG"
+        all_mentions: list[M] = []
+        facts = []
+        for start, end in _sentences(doc):
+            sent_text = text[start:end]
+            mentions = self._mentions(doc, sent_text, start)
+            all_mentions += [M(m.start + start, m.end + start, m.name, m.label, m.company) for m in mentions]
+            line_of = (lambda base: (lambda pos: unit.line_at(base + pos) if unit else 0))(start + line_base)
+            sent = Sentence(sent_text, mentions, line_of, unit.page if unit else None)
+            found = sentence_facts(sent, ctx)
+            facts += found
+            if sent.subject and sent.subject_label == "ORG":
+                ctx.actor, ctx.actor_label = sent.subject, "ORG"
+        doc._.csr_mentions = all_mentions
+        doc._.csr_facts = facts
+        return doc
+
+    def _mentions(self, doc: Doc, sent_text: str, offset: int) -> list[M]:
+        cands: list[M] = []
+        for s, e, name, label in self.gazetteer.find(sent_text):
+            cands.append(M(s, e, name, label, name in self.gazetteer.companies))
+        for found, _ in doc._.csr_found or []:
+            if offset <= found.start and found.end <= offset + len(sent_text):
+                cands.append(M(found.start - offset, found.end - offset, found.name, found.label, found.company))
+        chosen: list[M] = []
+        for m in sorted(cands, key=lambda m: (-(m.end - m.start), m.start, m.label)):
+            if all(m.end <= c.start or m.start >= c.end for c in chosen):
+                chosen.append(m)
+        return sorted(chosen, key=lambda m: m.start)
+
+
+def unit_is_heading_org(text: str, gazetteer: Gazetteer) -> str | None:
+    """A unit that is only an organisation's name (a section title such as 大家人寿) names the actor."""
+    stripped = re.sub(r"^(?:案例|专栏)[:：]?", "", text.strip())
+    if stripped in gazetteer.labels and gazetteer.labels[stripped] == "ORG":
+        return stripped
+    return None

@@ -1,0 +1,115 @@
+"""Run the pipeline over a whole report: pass one (names), the report's gazetteer, pass two (facts),
+then alias resolution. Returns a plain ``Extraction`` for ``kg.build``."""
+from __future__ import annotations
+
+import re
+
+from extract import lexicon as lx
+from extract import names as nm
+from extract.gazetteer import Gazetteer
+from extract.ingest import Document
+from extract.records import REPORTER, Extraction, Fact
+from extract.relations import member_lists
+from extract.resolve import Resolver
+
+
+def _is_self_word(alias: str) -> bool:
+    return alias in lx.SELF_WORDS or alias in ("本集团", "该集团", "我们")
+
+
+def build_gazetteer(docs) -> tuple[Gazetteer, set[str], list[tuple[str, str]], list[str]]:
+    """Names the report defines: (gazetteer, member names, alias pairs (alias, name), reporter candidates)."""
+    gaz = Gazetteer()
+    members: set[str] = set()
+    alias_pairs: list[tuple[str, str]] = []
+    reporter_candidates: list[str] = []
+    for doc in docs:
+        for found, aliases in doc._.csr_found or []:
+            gaz.add(found.name, found.label, found.company)
+            for alias in aliases:
+                if _is_self_word(alias):
+                    reporter_candidates.append(found.name)
+                elif found.label == "COMMUNITY":
+                    alias_pairs.append((alias, found.name))
+                else:
+                    gaz.add(alias, found.label, found.company)
+                    alias_pairs.append((alias, found.name))
+        for start, end in ((s.start_char, s.end_char) for s in doc.sents):
+            for _, items in member_lists(doc.text[start:end]):
+                for item in items:
+                    members.add(item)
+                    gaz.add(item, "ORG", True)
+    return gaz, members, alias_pairs, reporter_candidates
+
+
+def find_reporter(docs, gaz: Gazetteer, candidates: list[str]) -> str | None:
+    """The reporting organisation: defined as 集团/公司/我们 in a 以下简称 sentence, else the company named
+    most often in the report."""
+    if candidates:
+        return candidates[0]
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for s, e, name, label in gaz.find(doc.text):
+            if label == "ORG" and name in gaz.companies:
+                counts[name] = counts.get(name, 0) + 1
+    return max(sorted(counts), key=lambda n: counts[n]) if counts else None
+
+
+def award_rows(document: Document) -> list[tuple[str, int]]:
+    """Stand-alone award names: table cells of award tables (no cue verb, just the award's name)."""
+    rows = []
+    in_awards = False
+    for unit in document.units:
+        text = unit.text.strip()
+        if len(text) <= 12 and any(w in text for w in lx.AWARD_SECTION_WORDS):
+            in_awards = True
+        if len(text) > 70 or re.search(r"(?:荣获|获评|荣膺|入选|获得|评为)", text):
+            continue
+        name = nm.tidy_award(text)
+        if nm.looks_like_award(name) and (nm.strong_award(name) and (in_awards or "“" in name)):
+            rows.append((name, unit.first_line))
+    return rows
+
+
+def extract_document(document: Document) -> Extraction:
+    """Everything csr-kg extracts from one report."""
+    from extract.pipeline import make_nlp
+
+    nlp = make_nlp()
+    texts = [u.text for u in document.units]
+    with nlp.select_pipes(disable=["csr_relations"]):
+        docs = list(nlp.pipe(texts, batch_size=64))
+    for i, doc in enumerate(docs):
+        doc.user_data["csr_unit"] = document.units[i]
+    gaz, members, alias_pairs, reporter_candidates = build_gazetteer(docs)
+    reporter = find_reporter(docs, gaz, reporter_candidates)
+    relations = nlp.get_pipe("csr_relations")
+    relations.configure(gaz, members)
+    facts: list[Fact] = []
+    for doc in docs:
+        heading = _heading_actor(doc.text, gaz)
+        if heading:
+            relations.context.section_actor = heading
+        relations(doc)
+        facts.extend(doc._.csr_facts or [])
+    resolver = Resolver(document, reporter, gaz, members, alias_pairs)
+    for doc in docs:
+        resolver.add_mentions(doc)
+    for name, line in award_rows(document):
+        resolver.add_award(name, line)
+    return resolver.resolve(facts)
+
+
+def _heading_actor(text: str, gaz: Gazetteer) -> str | None:
+    stripped = re.sub(r"^(?:案例|专栏)\s*[0-9一二三四五六七八九十]*[:：]?", "", text.strip())
+    if len(stripped) <= 30 and stripped in gaz.labels and gaz.labels[stripped] == "ORG":
+        return stripped
+    m = re.match(r"^(?:案例|专栏)\s*[0-9一二三四五六七八九十]*[:：|｜]\s*(?P<rest>.+)$", text.strip())
+    if m:
+        for s, e, name, label in gaz.find(m.group("rest")):
+            if label == "ORG" and s <= 2:
+                return name
+    return None
+
+
+__all__ = ["extract_document", "REPORTER"]

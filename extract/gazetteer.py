@@ -1,0 +1,49 @@
+"""The names a report itself defines, found again wherever the report uses them.
+
+Pass one of the extractor collects names from strong patterns (legal suffixes, 以下简称, member lists,
+quoted fund names …). This gazetteer then finds every later use of those names, longest match first, so
+that short names like member companies' brand forms are recognised in any sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+@dataclass
+class Gazetteer:
+    """Surface form -> label (ORG, FUND, COMMUNITY, AWARD); matched longest first."""
+
+    labels: dict[str, str] = field(default_factory=dict)
+    companies: set[str] = field(default_factory=set)
+    _regex: re.Pattern[str] | None = None
+
+    def add(self, name: str, label: str, company: bool = False) -> None:
+        name = name.strip()
+        if len(name) < 2:
+            return
+        if name not in self.labels or (label == "ORG" and self.labels[name] == "FUND"):
+            self.labels[name] = label
+        if company:
+            self.companies.add(name)
+        self._regex = None
+
+    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Non-overlapping (start, end, name, label) uses of known names, longest first."""
+        if not self.labels:
+            return []
+        if self._regex is None:
+            names = sorted(self.labels, key=lambda n: (-len(n), n))
+            self._regex = re.compile("|".join(re.escape(n) for n in names))
+        out = []
+        for m in self._regex.finditer(text):
+            name = m.group(0)
+            # a short name glued inside a longer word is not a use of it ("大家人寿" in "大家人寿险")
+            if len(name) <= 4 and m.end() < len(text) and self.labels[name] == "ORG":
+                nxt = text[m.end()]
+                if nxt in "险司":
+                    continue
+            out.append((m.start(), m.end(), name, self.labels[name]))
+        return out

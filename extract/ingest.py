@@ -1,0 +1,177 @@
+"""Read a report and undo what PDF text extraction did, keeping a map back to the original lines.
+
+PDF extraction breaks sentences at the column width, puts blank lines between lines, inserts stray
+spaces between Chinese characters and around digits, and flattens tables into one cell per line.
+``read_document`` rebuilds text units (paragraphs, headings, table cells) with, for every character of
+the cleaned text, the 1-based line of the input file it came from.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import InputError
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+TERMINAL = "。！？!?；;"
+OPENERS = "“‘《「『（(【〔"
+CLOSERS = "”’》」』）)】〕"
+PAIRS = dict(zip(OPENERS, CLOSERS))
+# a space survives cleaning only between two ASCII word characters on both sides ("New York", "TOP 20")
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b]+")
+_PAGE_NUMBER = re.compile(r"^\s*(?:\d{1,3}|-\s*\d{1,3}\s*-|第\s*\d{1,3}\s*页)\s*$")
+_INNER_PUNCT = re.compile(r"[，、：；,:]")
+
+
+@dataclass
+class Unit:
+    """A paragraph, heading or table cell: cleaned text plus the input line of each character."""
+
+    text: str
+    lines: list[int]
+    page: int | None = None
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0] if self.lines else 0
+
+    def line_at(self, offset: int) -> int:
+        """The input line of the character at ``offset`` (clamped to the unit)."""
+        if not self.lines:
+            return 0
+        return self.lines[min(max(offset, 0), len(self.lines) - 1)]
+
+
+@dataclass
+class Document:
+    """A whole report after ingest."""
+
+    doc_id: str
+    source_file: str
+    checksum: str
+    units: list[Unit] = field(default_factory=list)
+    line_count: int = 0
+
+
+def decode(data: bytes, name: str = "input") -> str:
+    """Decode UTF-8 (with or without BOM) or GB18030; anything else is a clear error."""
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name}: looks like a binary file, not report text (UTF-8 or GB18030 expected)")
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{name}: cannot decode as UTF-8 or GB18030 text")
+
+
+def clean_line(raw: str) -> str:
+    """Drop the spaces PDF extraction put between Chinese characters and around digits."""
+    raw = raw.replace("\ufeff", "").strip()
+
+    def keep_or_drop(match: re.Match[str]) -> str:
+        left = raw[match.start() - 1] if match.start() > 0 else ""
+        right = raw[match.end()] if match.end() < len(raw) else ""
+        if left.isascii() and right.isascii() and (left.isalpha() and right.isalnum() or left.isalnum() and right.isalpha()):
+            return " "
+        return ""
+
+    return _SPACES.sub(keep_or_drop, raw)
+
+
+def _balance(text: str) -> int:
+    """How many quotes/brackets are open at the end of ``text`` (straight quotes ignored)."""
+    depth = 0
+    for ch in text:
+        if ch in PAIRS:
+            depth += 1
+        elif ch in CLOSERS and depth:
+            depth -= 1
+    return depth
+
+
+def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
+    """Decide whether line ``nxt`` continues the sentence that ``cur`` broke off."""
+    if _balance(unit_so_far) > 0:
+        return True
+    if not cur or cur[-1] in TERMINAL or cur[-1] in CLOSERS:
+        return False
+    if len(cur) < 0.5 * len(nxt):
+        return False  # a heading or label above longer text
+    if nxt[0] in OPENERS and not _INNER_PUNCT.search(cur):
+        return False  # a new table row starting with a quoted name
+    if nxt[-1] in "。！？；" or _INNER_PUNCT.search(nxt):
+        return True
+    if not _INNER_PUNCT.search(cur):
+        return False  # a table cell or a name standing alone
+    return len(cur) >= 0.8 * window_median
+
+
+def segment_lines(lines: list[str]) -> list[Unit]:
+    """Join broken lines into units; every character keeps its input line number."""
+    items: list[tuple[int, str, int | None]] = []  # (line number, cleaned text, page)
+    page = 1
+    has_pages = any("\f" in ln for ln in lines)
+    for number, raw in enumerate(lines, start=1):
+        if "\f" in raw:
+            page += raw.count("\f")
+            raw = raw.replace("\f", "")
+        if _PAGE_NUMBER.match(raw):
+            continue
+        text = clean_line(raw)
+        if text:
+            items.append((number, text, page if has_pages else None))
+    lengths = [len(t) for _, t, _ in items]
+    units: list[Unit] = []
+    current: Unit | None = None
+    for i, (number, text, pg) in enumerate(items):
+        if current is None:
+            current = Unit(text, [number] * len(text), pg)
+        else:
+            current.text += text
+            current.lines.extend([number] * len(text))
+        if i + 1 < len(items):
+            window = lengths[max(0, i - 3): i + 4]
+            if _joins(text, items[i + 1][1], current.text, statistics.median(window)):
+                continue
+        units.append(current)
+        current = None
+    if current is not None:
+        units.append(current)
+    return units
+
+
+def doc_id_for(path: Path) -> str:
+    """A stable report id from the file name: ``dajia-2024-csr.gb18030.txt`` -> ``dajia-2024-csr``."""
+    name = path.name
+    for suffix in (".txt", ".gb18030", ".utf8", ".utf-8"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name or "report"
+
+
+def read_document(path: str | Path) -> Document:
+    """Read, decode and segment one report file."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, expected a report text file")
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        raise InputError(f"{p}: cannot read ({err.strerror})") from err
+    text = decode(data, str(p))
+    if not text.strip():
+        raise InputError(f"{p}: the file is empty")
+    lines = text.splitlines()
+    return Document(
+        doc_id=doc_id_for(p),
+        source_file=p.name,
+        checksum=hashlib.sha256(data).hexdigest(),
+        units=segment_lines(lines),
+        line_count=len(lines),
+    )

@@ -1,0 +1,411 @@
+"""Find and tidy entity names in a cleaned sentence: organisations, funds, communities, awards.
+
+Pure functions over strings, so that each rule is easy to test on a snippet. The spaCy components in
+``extract.components`` call them and turn their output into mentions on the Doc.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extract import lexicon as lx
+
+_CJK = r"\u4e00-\u9fff"
+NAME = rf"[{lx.NAME_CHARS}]"
+QUOTE_OPEN = "“‘「『\""
+QUOTE_CLOSE = "”’」』\""
+
+
+@dataclass(frozen=True)
+class Found:
+    """A name found in a sentence: span, cleaned name, label, and for ORG whether it is a company."""
+
+    start: int
+    end: int
+    name: str
+    label: str
+    company: bool = False
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=None)
+def _suffix_re() -> re.Pattern[str]:
+    return re.compile(rf"(?=({_alternation(lx.COMPANY_SUFFIXES + lx.OTHER_ORG_SUFFIXES)}))")
+
+
+LEGAL_SUFFIX_RE = re.compile(
+    r"(?:（集团）|\(集团\)|集团)?(?:股份有限公司|有限责任公司|有限公司)$|集团公司$|(?:保险)?集团$"
+)
+STRONG_ORG_SUFFIXES = (
+    "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "银行", "基金会", "慈善总会", "协会",
+    "研究院", "大学", "学系", "委员会", "卫视", "电视台", "日报", "时报", "新闻网", "人民银行",
+)
+
+
+def is_company_name(name: str) -> bool:
+    """Whether an organisation name is a business enterprise (decides csr:Company)."""
+    if any(w in name for w in ("人民银行", "监督管理", "监管", "政府", "国资委")):
+        return False
+    for suffix in sorted(lx.COMPANY_SUFFIXES + lx.OTHER_ORG_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            return suffix in lx.COMPANY_SUFFIXES
+    return False
+
+
+def org_suffix(name: str) -> str | None:
+    """The organisation suffix a name ends with, or None."""
+    for suffix in sorted(lx.COMPANY_SUFFIXES + lx.OTHER_ORG_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return suffix
+    return None
+
+
+@lru_cache(maxsize=None)
+def _boundary_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:{_alternation(lx.LEFT_BOUNDARIES)})$")
+
+
+def trim_left(name: str) -> str:
+    """Cut descriptors and cue words off the left of a candidate name ("能源巨头法国道达尔集团" -> "法国道达尔集团").
+
+    Scans for the rightmost boundary word that leaves at least two characters before the suffix.
+    """
+    suffix = org_suffix(name) or ""
+    core_end = len(name) - len(suffix)
+    best = 0
+    for i in range(1, core_end - 1):
+        m = _boundary_re().search(name[:i])
+        if m and core_end - i >= 2 and (len(m.group(0)) >= 2 or m.group(0) == "的"):
+            best = i
+    name = name[best:]
+    # single-character cue words (与, 由, 和 …) only at the very start
+    while len(name) - len(suffix) > 2 and name[0] in SINGLE_CHAR_CUES:
+        name = name[1:]
+    return name.lstrip("、，,·-")
+
+
+SINGLE_CHAR_CUES = frozenset(w for w in lx.LEFT_BOUNDARIES if len(w) == 1) - {"中", "家", "首", "之", "个", "所"}
+GENERIC_ORG_PREFIX = re.compile(r"^(?:综合性|全国性|创新型|科技型|大型|国有|卓越|一流|头部|领先|知名|多家|各家|综合|现代|国际一流|专业|优秀|主要|重点|相关|其他|中小|小微|民营|金融|保险|该|本|我|各)")
+# a suffix word used as a common noun: 集团层面, 银行网点, 公司治理 …
+COMMON_NOUN_AFTER = re.compile(r"^(?:层面|内部|内|各|总部|战略|业务|网点|业|系统|客户|保险|账户|卡|理财|渠道|董事|管理|化|级|型|性|整体|上下|品牌|文化|官网|员工|党委|本部)")
+
+
+def find_legal_orgs(text: str) -> list[Found]:
+    """Organisations with a strong suffix (有限公司, 集团, 银行, 协会 …) anywhere in ``text``."""
+    found: list[Found] = []
+    ends = []
+    for m in _suffix_re().finditer(text):
+        ends.append((m.start(), m.start() + len(m.group(1)), m.group(1)))
+    starts = {s for s, _, _ in ends}
+    for s, e, suffix in ends:
+        if suffix not in STRONG_ORG_SUFFIXES:
+            continue
+        # a longer legal form continues right after ("集团" + "有限公司"): let that one make the name
+        if e in starts and any(s2 == e and suf2 in ("有限公司", "股份有限公司", "有限责任公司", "公司") for s2, _, suf2 in ends):
+            continue
+        if COMMON_NOUN_AFTER.match(text[e:]):
+            continue
+        left = s
+        while left > 0 and s - left < 22 and re.match(NAME, text[left - 1]):
+            if text[left - 1] in "）)":
+                opener = max(text.rfind("（", max(0, left - 8), left), text.rfind("(", max(0, left - 8), left))
+                if opener < 0 or "简称" in text[opener:left]:
+                    break
+            left -= 1
+        raw = text[left:e]
+        name = trim_left(raw)
+        if len(name) - len(suffix) < 2 or name == suffix or GENERIC_ORG_PREFIX.match(name):
+            continue
+        start = e - len(name)
+        found.append(Found(start, e, name, "ORG", is_company_name(name)))
+    return _drop_nested(found)
+
+
+def _drop_nested(found: list[Found]) -> list[Found]:
+    """Keep the longest of overlapping finds."""
+    out: list[Found] = []
+    for f in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
+        if all(f.end <= o.start or f.start >= o.end for o in out):
+            out.append(f)
+    return sorted(out, key=lambda f: f.start)
+
+
+ALIAS_RE = re.compile(
+    r"[（(](?:以下|下文)?(?:简称|称)[为:：]?(?P<aliases>(?:[“\"「『]?[^”\"」』，,、或和)）]{1,20}[”\"」』]?(?:[、,，或和及]|以及)?){1,4})[)）]"
+)
+
+
+def find_alias_definitions(text: str) -> list[tuple[Found, list[str]]]:
+    """``X（以下简称“Y”或“Z”）`` definitions: the defined name and its short forms."""
+    out = []
+    for m in ALIAS_RE.finditer(text):
+        before = text[: m.start()]
+        aliases = [a for a in re.split(r"[“”\"「」『』、，,]|或|和|以及|及", m.group("aliases")) if a.strip()]
+        name_match = re.search(rf"[{lx.NAME_CHARS}]{{2,40}}$", before)
+        if not name_match:
+            continue
+        name = trim_left(name_match.group(0))
+        start = m.start() - len(name)
+        label = "FUND" if name.endswith(lx.FUND_SUFFIXES) else "ORG"
+        out.append((Found(start, m.start(), name, label, is_company_name(name)), [a.strip() for a in aliases]))
+    return out
+
+
+LIST_SEP = r"(?:、|，|,|和|及|以及|与)"
+
+
+def split_list(text: str) -> list[str]:
+    """``A、B和C`` -> [A, B, C]."""
+    parts = re.split(rf"{LIST_SEP}", text)
+    return [p.strip("“”\"《》 ") for p in parts if p.strip("“”\"《》 ")]
+
+
+@lru_cache(maxsize=None)
+def _fund_re() -> re.Pattern[str]:
+    quoted = rf"[“\"「](?P<q>[^”\"」]{{2,40}}?(?:{_alternation(lx.FUND_SUFFIXES)}))[”\"」]"
+    bare = rf"(?P<b>[{lx.NAME_CHARS}]{{1,24}}?(?:{_alternation(lx.FUND_SUFFIXES)}))(?![{_CJK}]*(?:管理|公司|有限))"
+    return re.compile(f"{quoted}|{bare}")
+
+
+FUND_LEFT_CUT = re.compile(
+    r"^.*?(?:设立|发起|发行|成立|认缴|出资|投资|收购|持有|参与|管理|通过|联合|携手|共同|规模|总规模|认购|向|的|为|与|和|了|首支|首只|一支|一只|支|只|该|及|等)"
+)
+
+
+def clean_fund_name(name: str) -> str:
+    """Tidy a fund name: drop the verbs and amounts a loose left scan picked up."""
+    name = name.replace(" ", "")
+    while True:
+        m = FUND_LEFT_CUT.match(name)
+        if not m or len(name) - m.end() < 4:
+            break
+        name = name[m.end():]
+    name = re.sub(r"^[\d.,]+(?:亿|万)?元?(?:规模)?的?", "", name)
+    return name.strip("“”\"、，")
+
+
+def find_funds(text: str) -> list[Found]:
+    """Named investment vehicles: quoted “…资产支持计划”, or a name ending in 基金 / …投资计划."""
+    found = []
+    for m in _fund_re().finditer(text):
+        if m.group("q"):
+            name = m.group("q").strip()
+            start, end = m.start("q"), m.end("q")
+        else:
+            raw = m.group("b")
+            name = clean_fund_name(raw)
+            end = m.end("b")
+            start = end - len(name)
+        if name in lx.GENERIC_FUNDS or len(name) < 4:
+            continue
+        if re.search(r"(?:保险保障基金|社会保障基金|公益基金|慈善基金|救助基金|住房公积金)$", name):
+            continue
+        if re.match(r"^(?:多|各|系列|相关|多支|多只|若干|该|此|本|其)", name):
+            continue
+        if re.search(r"[类型]基金$", name) and not re.search(r"[“”]", text[max(0, start - 1): end + 1]):
+            continue  # 科技创新类基金: a category, not a name
+        found.append(Found(start, end, name, "FUND"))
+    return _drop_nested(found)
+
+
+@lru_cache(maxsize=None)
+def _community_re() -> re.Pattern[str]:
+    suffixes = _alternation(lx.COMMUNITY_SUFFIXES)
+    brand = (rf"(?P<brand>[{_CJK}A-Za-z]{{2,8}}[·•・][{_CJK}A-Za-z0-9]{{2,20}}?"
+             rf"(?:(?:{suffixes})|(?=荣获|获评|荣膺|入选|获得|正式|落地|开业|运营|启幕|开园|投入|位于|坐落|[，。；、,（(\s]|$)))")
+    plain = rf"(?P<plain>[{_CJK}A-Za-z0-9（）()]{{2,30}}?(?:{suffixes}))"
+    return re.compile(f"{brand}|{plain}")
+
+
+COMMUNITY_LEFT_CUT = re.compile(
+    r"^.*?(?:走进|来到|深入|前往|在|于|位于|赴|到|为|与|和|及|以及|、|布局|建立|打造|运营|开设|探索|旗下|入住|参观|的|了|等)"
+)
+
+
+def clean_community_name(name: str) -> str:
+    """Drop verbs and prepositions a loose left scan picked up ("我们走进X社区" -> "X社区")."""
+    while True:
+        m = COMMUNITY_LEFT_CUT.match(name)
+        if not m or len(name) - m.end() < 4:
+            break
+        name = name[m.end():]
+    return name
+
+
+@lru_cache(maxsize=None)
+def _community_list_re() -> re.Pattern[str]:
+    suffixes = _alternation(lx.COMMUNITY_SUFFIXES)
+    item = rf"[{_CJK}A-Za-z0-9]{{2,12}}"
+    return re.compile(rf"(?P<items>{item}(?:、{item})*)等(?P<suffix>[{_CJK}]{{0,4}}(?:{suffixes}))")
+
+
+def find_community_lists(text: str) -> list[tuple[Found, str]]:
+    """``A、B等旅居疗养社区`` -> (A旅居疗养社区, alias A), (B旅居疗养社区, alias B)."""
+    out = []
+    for m in _community_list_re().finditer(text):
+        suffix = m.group("suffix")
+        offset = m.start("items")
+        for item in m.group("items").split("、"):
+            start = offset
+            offset += len(item) + 1
+            short = clean_community_name(item)
+            short = re.sub(r"^.*?(?:以及|及|和|与|布局|建立|探索建立|打造|运营)", "", short) or short
+            if len(short) < 2 or re.search(r"\d|个|家|多", short):
+                continue
+            s = start + len(item) - len(short)
+            out.append((Found(s, s + len(short), short + suffix, "COMMUNITY"), short))
+    return out
+
+
+def find_communities(text: str) -> list[Found]:
+    """Elder-care communities and care homes: brand·name forms and names ending in 社区/照护中心/养老院 …"""
+    found = [f for f, _ in find_community_lists(text)]
+    for m in _community_re().finditer(text):
+        if m.group("brand"):
+            name = m.group("brand")
+            start, end = m.start("brand"), m.end("brand")
+            tail = name.split("·")[-1] if "·" in name else name
+            if not (tail.endswith(lx.COMMUNITY_SUFFIXES) or lx.city_in(tail)):
+                continue
+        else:
+            raw = m.group("plain")
+            name = clean_community_name(raw)
+            end = m.end("plain")
+            start = end - len(name)
+        if name in lx.GENERIC_COMMUNITIES or len(name) < 4:
+            continue
+        if re.match(r"^(?:\d+个|多个|各|该|本|多家|全国|周边|所在|当地|城心医养|旅居疗养|居家安养|养老|医养|高品质)", name):
+            continue
+        found.append(Found(start, end, name, "COMMUNITY"))
+    return _drop_nested(found)
+
+
+AWARD_END = re.compile(r"^(?:[^，。；、,;！!？?（(]{0,6}?)(?:称号|荣誉|奖项|殊荣|等)")
+
+
+def award_after(text: str, pos: int) -> tuple[int, int, str] | None:
+    """The award name that starts at ``pos`` (right after a cue such as 荣获): quotes kept balanced.
+
+    Stops at a clause break outside quotes, or before 称号/荣誉/等; keeps a trailing 奖/金奖 after the quote.
+    """
+    depth = 0
+    i = pos
+    n = len(text)
+    last_close = None
+    while i < n:
+        ch = text[i]
+        if ch in "“《「『‘":
+            depth += 1
+        elif ch in "”》」』’":
+            depth = max(0, depth - 1)
+            last_close = i
+        elif depth == 0 and ch in "，。；,;！!？?：:":
+            break
+        elif depth == 0 and text.startswith(("称号", "荣誉称号", "荣誉", "殊荣", "等奖项", "等荣誉", "等多项", "等"), i):
+            if not text.startswith("等奖", i):
+                break
+        elif depth == 0 and ch == "、" and last_close is not None:
+            break
+        i += 1
+    name = text[pos:i].strip()
+    if depth == 0 and last_close is not None:
+        # text after the last quote: keep short award words (奖, 金奖, 荣誉奖), drop the rest (的肯定 …)
+        tail = text[last_close + 1: i]
+        keep = re.match(r"^[^，。；“”]{0,6}?(?:奖|推介)", tail)
+        cut = last_close + 1 + (keep.end() if keep else 0)
+        name = text[pos:cut]
+        i = cut
+    name = name.strip("，。、 ")
+    if not name or len(name) < 3:
+        return None
+    return pos, pos + len(name), name
+
+
+def tidy_award(name: str) -> str:
+    """The award name without the quotes around the whole of it and without 称号."""
+    name = re.sub(r"(?:称号|荣誉称号)$", "", name)
+    if len(name) >= 2 and name[0] in "“\"" and name[-1] in "”\"" and name.count("“") == 1:
+        name = name[1:-1]
+    return name.strip()
+
+
+def looks_like_award(name: str) -> bool:
+    """Whether a table cell or quoted name is an award, honour, list or selection."""
+    if len(name) < 3 or len(name) > 70:
+        return False
+    if re.search(r"[，。；]", name.replace("，", "") if name.count("“") else name):
+        return False
+    return any(w in name for w in lx.AWARD_WORDS)
+
+
+def strong_award(name: str) -> bool:
+    """An award word that alone makes a stand-alone table cell an award (奖, 榜, TOP20 …)."""
+    return any(w in name for w in lx.STRONG_AWARD_WORDS) or bool(re.search(r"优秀案例|案例库|典型案例|最佳", name))
+
+
+def is_brand_community(name: str) -> bool:
+    """``品牌·名称`` forms (大型养老品牌·城市+项目名) are communities the group runs itself."""
+    return bool(re.search(r"[·•・]", name))
+
+
+CUE_ARG_PATTERNS = (
+    re.compile(r"与(?P<list>[^，。；]{2,80}?)(?:共同|联合|合作|签署|签订|达成|开展|举办|主办|策划|发起|设立|建立|持续合作|深化合作|携手|打造|推出|启动|成立|协商|接洽)"),
+    re.compile(r"(?:携手|联手|联合|协同)(?P<list>[^，。；]{2,80}?)(?=共同|联合|举办|主办|开展|设立|发起|推出|启动|打造|签署|与|[，。；]|$)"),
+    re.compile(r"(?:合作方|合作伙伴|合作机构)(?:为|是|包括)(?P<list>[^。；]{2,80}?)(?=[。；]|$)"),
+    re.compile(r"由(?P<list>[^。；]{2,150}?)(?:共同|联合)?(?:出资|发起)(?:设立|成立|组建)"),
+    re.compile(r"由(?P<list>[^，。；、]{2,40}?)(?:控股|全资控股|持股|参股|主办|颁发|评选|举办|授予|联合发布)"),
+    re.compile(r"被(?P<list>[^，。；]{2,30}?)(?:评为|授予|认定为|列为)"),
+    re.compile(r"(?:在|于)(?:\d{4}年(?:\d{1,2}月)?)?(?P<list>[^，。；在于]{2,30}?)(?:主办|举办|颁发|发起)的"),
+)
+
+
+def find_cue_orgs(text: str) -> list[Found]:
+    """Organisations named as the argument of a relation cue (与…签署, 携手…, 由…主办 …).
+
+    Inside such an argument a weaker suffix is enough (…资本, …控股, …网, 《…报》), because the cue
+    already says that an organisation stands there.
+    """
+    found = []
+    for regex in CUE_ARG_PATTERNS:
+        for m in regex.finditer(text):
+            offset = m.start("list")
+            for part in _split_args(m.group("list")):
+                start = offset
+                offset += len(part)
+                if part in ("、", "和", "及", "以及", "与", "，"):
+                    continue
+                item = part.strip()
+                bare = re.sub(r"^\d{4}年(?:\d{1,2}月)?", "", item)
+                bare = re.sub(r"(?:控股|参股|持股)$", "", bare) if org_suffix(re.sub(r"(?:控股|参股|持股)$", "", bare)) else bare
+                inner = re.fullmatch(r"《([^》]{2,20})》", bare)
+                if inner:
+                    bare = inner.group(1)
+                bare = trim_left(bare)
+                if not org_suffix(bare) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
+                    continue
+                if re.search(r"\d|个|家|多|等|各", bare):
+                    continue
+                s = start + part.find(bare) if part.find(bare) >= 0 else start
+                found.append(Found(s, s + len(bare), bare, "ORG", is_company_name(bare)))
+    return _drop_nested(found)
+
+
+def _split_args(text: str) -> list[str]:
+    """Split a cue argument into items, keeping separators as items of their own (for offsets).
+
+    、 and ， always separate; 和/及/与 only where both sides are organisation names, since those words
+    also occur inside names (北京大学风险与保险学系).
+    """
+    parts = re.split(r"(、|，)", text)
+    out: list[str] = []
+    for part in parts:
+        pieces = re.split(r"(以及|和|及|与)", part)
+        if len(pieces) > 1 and all(org_suffix(trim_left(p)) for p in pieces[::2] if p):
+            out.extend(pieces)
+        else:
+            out.append(part)
+    return out

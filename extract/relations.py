@@ -1,0 +1,315 @@
+"""Relation rules: from one sentence and its mentions to facts between surface forms.
+
+Each rule is a small function keyed by the cue words CSR reports use for one relation. Subjects come
+from the sentence itself (an organisation or a pronoun at its start), else from the previous sentence,
+else from the section's actor, else the reporting organisation (``REPORTER``).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from extract import lexicon as lx
+from extract import names as nm
+from extract.amounts import find_amounts, first_date
+from extract.records import REPORTER, Amount, Evidence, Fact
+
+
+@dataclass(frozen=True)
+class M:
+    """A mention inside a sentence (offsets relative to the sentence)."""
+
+    start: int
+    end: int
+    name: str
+    label: str  # ORG FUND COMMUNITY AWARD SELF
+    company: bool = False
+
+
+@dataclass
+class Sentence:
+    """A sentence with its mentions and the information to cite it."""
+
+    text: str
+    mentions: list[M]
+    line_of: Callable[[int], int]
+    page: int | None = None
+    subject: str | None = None  # filled by ``sentence_subject``
+    subject_label: str = "ORG"
+
+    def evidence(self, pos: int = 0) -> Evidence:
+        return Evidence(self.text, self.line_of(pos), self.page)
+
+
+@dataclass
+class Context:
+    """What carries over between sentences: the current actor and the last fund mentioned."""
+
+    actor: str = REPORTER
+    actor_label: str = "ORG"
+    section_actor: str = REPORTER
+    last_fund: str | None = None
+    members: set[str] = field(default_factory=set)
+
+
+SELF_RE = re.compile(r"^(?:本集团|本公司|我集团|我公司|我司|我们|集团|公司|本行|我行)(?![\u4e00-\u9fff]{0,1}(?:子公司|成员|旗下))")
+LEADING_ADVERBIAL = re.compile(
+    r"^(?:(?:截至|截止|于|在)?\d{4}年(?:度|底|末|初|内|中|以来)?(?:\d{1,2}月(?:\d{1,2}日)?)?[^，。]{0,8}?[，,]?"
+    r"|同时[，,]?|此外[，,]?|另外[，,]?|其中[，,]?|近年来[，,]?|目前[，,]?|报告期内[，,]?|今年[，,]?|案例[:：]?)*"
+)
+
+
+def sentence_subject(sent: Sentence) -> tuple[str, str] | None:
+    """The organisation (or community) the sentence is about, when it opens with one."""
+    head = LEADING_ADVERBIAL.match(sent.text)
+    pos = head.end() if head else 0
+    for m in sent.mentions:
+        if m.start > pos + 1:
+            break
+        if m.start >= pos - 1 and m.label in ("ORG", "COMMUNITY"):
+            return m.name, m.label
+    if SELF_RE.match(sent.text[pos:]):
+        return REPORTER, "ORG"
+    return None
+
+
+def orgs_in(sent: Sentence, start: int, end: int) -> list[M]:
+    """ORG mentions fully inside [start, end)."""
+    return [m for m in sent.mentions if m.label == "ORG" and m.start >= start and m.end <= end]
+
+
+def clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The clause (between ，；。) that holds ``pos``."""
+    left = max(text.rfind(c, 0, pos) for c in "，,；;。：:") + 1
+    rights = [i for i in (text.find(c, pos) for c in "，,；;。") if i >= 0]
+    return left, min(rights) if rights else len(text)
+
+
+def amount_near(text: str, start: int, end: int) -> Amount | None:
+    """The first amount inside [start, end) of the sentence."""
+    for s, _, amount in find_amounts(text):
+        if start <= s < end:
+            return amount
+    return None
+
+
+def _fact(sent: Sentence, s: str, p: str, o: str, pos: int, s_label="ORG", o_label="ORG",
+          amount: Amount | None = None, cue: str = "") -> Fact:
+    return Fact(s, p, o, sent.evidence(pos), s_label, o_label, amount, first_date(sent.text), cue)
+
+
+# --- subsidiaryOf -------------------------------------------------------------------------------
+MEMBER_LIST_RE = re.compile(
+    r"(?:下设|旗下(?:拥有|设有|有|包括)?|设有|拥有|包括|控股)(?P<list>[^。；：]{2,120}?)(?:等)?(?:\d+家|[一二三四五六七八九十]+家)?"
+    r"(?:专业)?(?:成员公司|子公司|附属公司|成员单位|专业公司|控股子公司|全资子公司)"
+)
+SUB_OF_RE = re.compile(r"(?P<child>[^，。；]{2,30}?)(?:是|为|系)(?P<parent>[^，。；]{0,30}?)(?:旗下|下属|的)(?:全资|控股)?(?:子公司|成员公司)")
+
+
+def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
+    """``下设A、B、C等成员公司`` -> (position, [A, B, C])."""
+    for m in MEMBER_LIST_RE.finditer(text):
+        items = [re.sub(r"^(?:包括|有|为)", "", x) for x in nm.split_list(m.group("list"))]
+        items = [x for x in items if 2 <= len(x) <= 30 and not re.search(r"\d|个|家|省|分支", x)]
+        if items:
+            yield m.start(), items
+
+
+def rule_subsidiary(sent: Sentence, ctx: Context) -> Iterator[Fact]:
+    subject = sent.subject or ctx.actor
+    for pos, items in member_lists(sent.text):
+        for item in items:
+            yield _fact(sent, item, "subsidiaryOf", subject, pos, cue="member-list")
+
+
+# --- shareholderOf ------------------------------------------------------------------------------
+FOUNDED_BY_RE = re.compile(r"由(?P<list>[^。；]{2,150}?)(?:共同|联合)?(?:出资|发起)(?:设立|成立|组建)")
+HELD_BY_RE = re.compile(r"由(?P<holder>[^，。；、]{2,40}?)(?:控股|全资控股|绝对控股|持股|参股)")
+
+
+def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
+    subject = sent.subject or ctx.actor
+    for regex, group in ((FOUNDED_BY_RE, "list"), (HELD_BY_RE, "holder")):
+        for m in regex.finditer(sent.text):
+            # the company founded / held is the organisation just before 由, or the sentence subject
+            before = [x for x in sent.mentions if x.label == "ORG" and x.end <= m.start() and m.start() - x.end <= 12]
+            target = before[-1].name if before else subject
+            for org in orgs_in(sent, m.start(group), m.end(group)):
+                if org.company and org.name != target:
+                    yield _fact(sent, org.name, "shareholderOf", target, m.start(), cue="founded-by")
+
+
+# --- partnerOf ----------------------------------------------------------------------------------
+COOP_VERBS = (r"(?:共同|联合|合作|签署|签订|达成|开展|举办|主办|策划|发起|设立|建立|持续合作|深化合作|携手|"
+              r"打造|推出|启动|成立|开发|组建|协商|接洽|战略合作)")
+PARTNER_PATTERNS = (
+    re.compile(rf"与(?P<list>[^，。；]{{2,80}}?){COOP_VERBS}"),
+    re.compile(r"(?:携手|联手|联合|协同)(?P<list>[^，。；]{2,80}?)(?=共同|联合|举办|主办|开展|设立|发起|推出|启动|打造|签署|与|[，。；]|$)"),
+    re.compile(r"(?:合作方|合作伙伴|合作机构)(?:为|是|包括)(?P<list>[^。；]{2,80}?)(?=[。；]|$)"),
+)
+
+
+def partner_args(sent: Sentence) -> Iterator[tuple[int, M]]:
+    """Organisations named as the other side of a joint action."""
+    seen = set()
+    for regex in PARTNER_PATTERNS:
+        for m in regex.finditer(sent.text):
+            for org in orgs_in(sent, m.start("list"), m.end("list")) + _fund_named_orgs(sent, m.start("list"), m.end("list")):
+                if org.name not in seen:
+                    seen.add(org.name)
+                    yield m.start(), org
+
+
+def _fund_named_orgs(sent: Sentence, start: int, end: int) -> list[M]:
+    """A firm named like a fund (…基金) that acts as a partner is an organisation, not a fund."""
+    out = []
+    for m in sent.mentions:
+        if m.label == "FUND" and m.start >= start and m.end <= end:
+            after = sent.text[m.end: m.end + 3]
+            if re.match(r"(?:与|和|、|共同|签署|联合|合作)", after) or m.end == end:
+                out.append(M(m.start, m.end, m.name, "ORG", True))
+    return out
+
+
+def rule_partner(sent: Sentence, ctx: Context) -> Iterator[Fact]:
+    subject = sent.subject or ctx.actor
+    for pos, org in partner_args(sent):
+        if org.name != subject:
+            yield _fact(sent, subject, "partnerOf", org.name, pos, cue="joint-action")
+
+
+# --- sponsorOf / investsIn ----------------------------------------------------------------------
+SPONSOR_CUE = re.compile(r"(?:发起设立|联合设立|共同设立|合作设立|共同发起|设立|发起|发行|成立|推出|组建|落地)")
+INVEST_CUE = re.compile(r"(?:认缴|出资|投资|认购|缴款|注资|投入)")
+
+
+def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
+    subject = sent.subject or ctx.actor
+    funds = [m for m in sent.mentions if m.label == "FUND"]
+    partners = [org.name for _, org in partner_args(sent)]
+    for fund in funds:
+        ctx.last_fund = fund.name
+        c_start, c_end = clause_bounds(sent.text, fund.start)
+        before = sent.text[max(0, fund.start - 40): fund.start]
+        clause_before = sent.text[c_start: fund.start]
+        sponsor = SPONSOR_CUE.search(clause_before) or (
+            SPONSOR_CUE.search(before) and not INVEST_CUE.search(before[SPONSOR_CUE.search(before).end():])
+        )
+        if sponsor and not re.search(r"收购|份额|投资于|通过", clause_before):
+            size = amount_near(sent.text, c_start, len(sent.text))
+            yield _fact(sent, subject, "sponsorOf", fund.name, fund.start, o_label="FUND", amount=size, cue="set-up")
+            for partner in partners:
+                yield _fact(sent, partner, "sponsorOf", fund.name, fund.start, o_label="FUND", cue="co-founded")
+        invest = INVEST_CUE.search(clause_before)
+        if invest and not re.search(r"通过$", clause_before[: invest.start()]) and "收购" not in clause_before:
+            amount = amount_near(sent.text, c_start, c_end)
+            yield _fact(sent, subject, "investsIn", fund.name, fund.start, o_label="FUND", amount=amount, cue="invested")
+        # "…基金，内配出资约7.8亿元" / "…基金缴款，合计出资9亿余元": the investment follows the fund
+        after = sent.text[fund.end: fund.end + 30]
+        m = re.match(r"^[^。；]{0,12}?(?:出资|认缴|缴款)[^。；]{0,8}?(?=\d|约|超|逾|近)", after)
+        if m and not invest:
+            amount = amount_near(sent.text, fund.end, fund.end + 40)
+            if amount:
+                yield _fact(sent, subject, "investsIn", fund.name, fund.end, o_label="FUND", amount=amount, cue="invested")
+    if not funds and ctx.last_fund:
+        # "已向基金出资3.72亿元": the fund of the previous sentence
+        m = re.search(r"(?:向|对)(?:该|上述)?基金(?:累计|合计)?(?:出资|注资|缴款|投资)", sent.text)
+        if m:
+            amount = amount_near(sent.text, m.start(), len(sent.text))
+            yield _fact(sent, subject, "investsIn", ctx.last_fund, m.start(), o_label="FUND", amount=amount, cue="invested")
+
+
+# --- operates / serves --------------------------------------------------------------------------
+OPERATE_CUE = re.compile(r"运营|开业|启幕|落地|布局|建立|建成|打造|开设|入住|旗下|开园|投入使用|揭牌|正式|位于|坐落|拥有")
+SERVE_CUE = re.compile(r"走进|前往|来到|深入|慰问|志愿|公益|关爱|陪伴|义诊|培训|讲座|关怀|捐赠|捐助|探望|服务活动|开展|举办")
+
+
+def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
+    subject = sent.subject if sent.subject_label == "ORG" and sent.subject else ctx.actor
+    for com in (m for m in sent.mentions if m.label == "COMMUNITY"):
+        before = sent.text[max(0, com.start - 12): com.start]
+        after = sent.text[com.end: com.end + 12]
+        served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为)$", before) and SERVE_CUE.search(sent.text)
+        served = served or re.match(r"^(?:开展|举办|组织|为|与长者)", after) and not nm.is_brand_community(com.name)
+        if served and not nm.is_brand_community(com.name):
+            yield _fact(sent, subject, "serves", com.name, com.start, o_label="COMMUNITY", cue="activity-at")
+        elif OPERATE_CUE.search(sent.text) or nm.is_brand_community(com.name):
+            yield _fact(sent, subject, "operates", com.name, com.start, o_label="COMMUNITY", cue="operates")
+
+
+# --- receivedAward / awardedBy ------------------------------------------------------------------
+AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|获得|摘得|斩获|获颁|喜获|再获|评为|获)(?!得者|奖者|益|客|取)")
+ISSUER_PATTERNS = (
+    re.compile(r"由(?P<org>[^，。；]{2,30}?)(?:主办|颁发|评选|发起|举办|授予|联合发布|发布)"),
+    re.compile(r"(?:在|于)?(?P<org>[^，。；在于]{2,30}?)(?:主办|举办|颁发|发起|评选)的"),
+    re.compile(r"被(?P<org>[^，。；]{2,30}?)(?:评为|授予|认定为|列为)"),
+)
+
+
+def _issuers(sent: Sentence) -> list[tuple[int, str]]:
+    out = []
+    for regex in ISSUER_PATTERNS:
+        for m in regex.finditer(sent.text):
+            for org in orgs_in(sent, m.start("org"), m.end("org")):
+                out.append((m.start(), org.name))
+            bare = m.group("org").strip("《》“”")
+            if not orgs_in(sent, m.start("org"), m.end("org")):
+                bare = re.sub(r"^.*?(?:在|于|由|被)", "", bare).strip("《》“”")
+                bare = re.sub(r"^\d{4}年(?:\d{1,2}月)?", "", bare).strip("《》“”")
+                if nm.org_suffix(bare) and 2 <= len(bare) <= 20:
+                    out.append((m.start(), bare))
+    return out
+
+
+def _recipient_before(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:
+    """Who received the award cued at ``pos``: the nearest organisation/community before the cue in the
+    clause; a product or project named in quotes before the cue stands for the member whose name it
+    starts with, else for the reporting organisation."""
+    c_start, _ = clause_bounds(sent.text, pos)
+    cands = [m for m in sent.mentions if m.end <= pos and m.label in ("ORG", "COMMUNITY") and m.start >= c_start]
+    if cands:
+        return cands[-1].name, cands[-1].label
+    head = sent.text[c_start:pos]
+    quoted = re.search(r"[“《]([^”》]{2,40})[”》]", head)
+    if quoted:
+        product = quoted.group(1)
+        for member in sorted(ctx.members, key=len, reverse=True):
+            if product.startswith(member):
+                return member, "ORG"
+        return REPORTER, "ORG"
+    if sent.subject:
+        return sent.subject, sent.subject_label
+    return ctx.actor, ctx.actor_label
+
+
+def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
+    issuers = _issuers(sent)
+    for m in AWARD_CUE_RE.finditer(sent.text):
+        found = nm.award_after(sent.text, m.end())
+        if not found:
+            continue
+        _, _, raw = found
+        award = nm.tidy_award(raw)
+        if not nm.looks_like_award(award):
+            continue
+        recipient, r_label = _recipient_before(sent, m.start(), ctx)
+        yield _fact(sent, recipient, "receivedAward", award, m.start(), s_label=r_label, o_label="AWARD", cue="award")
+        for _, issuer in issuers:
+            yield _fact(sent, award, "awardedBy", issuer, m.start(), s_label="AWARD", cue="issuer")
+
+
+RULES: tuple[Callable[[Sentence, Context], Iterator[Fact]], ...] = (
+    rule_subsidiary, rule_shareholder, rule_partner, rule_funds, rule_communities, rule_awards,
+)
+
+
+def sentence_facts(sent: Sentence, ctx: Context) -> list[Fact]:
+    """All facts of one sentence, in rule order."""
+    found = sentence_subject(sent)
+    if found:
+        sent.subject, sent.subject_label = found
+    facts: list[Fact] = []
+    for rule in RULES:
+        facts.extend(rule(sent, ctx))
+    return facts

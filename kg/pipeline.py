@@ -1,0 +1,83 @@
+"""From report files to a graph and its output files: the library entry point behind ``csrkg build``."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from extract.records import Extraction
+
+
+@dataclass
+class BuildResult:
+    """The graph of all reports, each report's extraction, and what was written where."""
+
+    graph: Graph
+    extractions: list[Extraction]
+    outputs: dict[str, Path] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def extract_report(path: str | Path) -> Extraction:
+    """Ingest and extract one report file."""
+    from extract.extractor import extract_document
+    from extract.ingest import read_document
+
+    return extract_document(read_document(path))
+
+
+def build_reports(paths: list[str | Path]) -> BuildResult:
+    """Extract every report and build one graph (entities shared across reports become one node)."""
+    from kg.build import add_extraction, new_graph
+
+    started = time.perf_counter()
+    extractions = [extract_report(p) for p in paths]
+    ids = [ex.report.report_id for ex in extractions]
+    if len(set(ids)) != len(ids):
+        from kg.errors import InputError
+
+        raise InputError(f"two inputs have the same report id ({', '.join(sorted(ids))}): rename one file")
+    graph = new_graph()
+    for ex in extractions:
+        add_extraction(graph, ex)
+    return BuildResult(graph, extractions, seconds=time.perf_counter() - started)
+
+
+def serialize_turtle(graph: Graph) -> bytes:
+    """Turtle, byte-identical for the same graph (rdflib sorts subjects and predicates)."""
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def merges_tsv(extractions: list[Extraction]) -> str:
+    """The merge log as TSV: report, entity label, entity IRI, surface form, reason, line."""
+    from kg.vocab import RES
+
+    rows = ["report\tentity\tentity_iri\tsurface_form\treason\tline"]
+    for ex in extractions:
+        labels = {e.key: e.label for e in ex.entities}
+        for m in ex.merges:
+            rows.append("\t".join([ex.report.report_id, labels[m.entity], str(RES[m.entity]), m.surface, m.reason, str(m.line)]))
+    return "\n".join(rows) + "\n"
+
+
+def write_outputs(result: BuildResult, outdir: str | Path, html: bool = True) -> dict[str, Path]:
+    """Write graph.ttl, merges.tsv and graph.html into ``outdir``, each all-or-nothing."""
+    from kg.atomic import atomic_write
+
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"turtle": out / "graph.ttl", "merges": out / "merges.tsv"}
+    atomic_write(paths["turtle"], serialize_turtle(result.graph))
+    atomic_write(paths["merges"], merges_tsv(result.extractions))
+    if html:
+        try:
+            from kg.viz import render_html
+        except ImportError:  # the view is optional while it is being built
+            render_html = None
+        if render_html is not None:
+            paths["html"] = out / "graph.html"
+            render_html(result.graph, paths["html"])
+    result.outputs = paths
+    return paths
