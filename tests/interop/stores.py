@@ -347,6 +347,35 @@ def rapper_count(path: Path) -> int:
     return int(found.group(1))
 
 
+def rapper_ntriples(path: Path) -> str:
+    """Parse with raptor and write N-Triples, so that its reading can be compared term by term."""
+    proc = subprocess.run(
+        ["rapper", "-q", "-i", "turtle", "-o", "ntriples", str(path)], capture_output=True, text=True, timeout=60
+    )
+    if proc.returncode != 0:
+        raise InteropError(f"rapper failed on {path} (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return proc.stdout
+
+
+def triples_of(graph: Any) -> frozenset:
+    """Normalised triples of an rdflib Graph."""
+    return frozenset(tuple(_rdflib_term(t) for t in triple) for triple in graph)
+
+
+def describe_triple_diff(expected: frozenset, got: frozenset, store: str) -> list[str]:
+    """Readable differences between two normalised triple sets, with a hint for known store quirks."""
+    missing, extra = sorted(expected - got), sorted(got - expected)
+    lines = [f"{store}: {len(missing)} triples missing, {len(extra)} extra"]
+    lines += [f"  missing {' '.join(map(show, t))}" for t in missing[:5]]
+    lines += [f"  extra   {' '.join(map(show, t))}" for t in extra[:5]]
+    if any(term[0] == "iri" and "\\" in term[1] for t in extra for term in t):
+        lines.append(
+            "  hint: the store kept the backslash of a Turtle local-name escape (res:org\\/x): Virtuoso 7.2 "
+            "does; write such IRIs in full, or bind a prefix that ends with the slash (org: <.../org/>)"
+        )
+    return lines
+
+
 @dataclass
 class Timed:
     """Seconds spent loading and per query, for the report."""
@@ -397,6 +426,12 @@ class OxigraphStore:
         self.stores[key] = store
         self.timed.load[key] = time.perf_counter() - start
         return len(store)
+
+    def triples(self, key: str) -> frozenset:
+        return frozenset(
+            (_oxigraph_term(q.subject), _oxigraph_term(q.predicate), _oxigraph_term(q.object))
+            for q in self.stores[key].quads_for_pattern(None, None, None, None)
+        )
 
     def query(self, key: str, query_id: str, text: str) -> Answer:
         start = time.perf_counter()
@@ -609,6 +644,11 @@ class VirtuosoServer:
         except urllib.error.HTTPError as err:
             body = err.read().decode("utf-8", errors="replace").strip()
             raise InteropError(f"Virtuoso answered HTTP {err.code}: {body[:3000]}") from None
+
+    def triples(self, key: str) -> frozenset:
+        """Every triple of the named graph, as Virtuoso holds it (via CONSTRUCT, as N-Triples)."""
+        text = self.query_raw("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", self.graph_iri(key), "application/n-triples")
+        return answer_from_ntriples(text).triples
 
     def query(self, key: str, query_id: str, text: str, form: str) -> Answer:
         start = time.perf_counter()
