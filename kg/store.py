@@ -19,6 +19,9 @@ How an rdflib graph is split into report graphs (``split_by_report``), when it h
 * a node with none of these links (a ``csr:Place``, say) inherits the reports of the nodes that point to it;
 * whatever is still unassigned goes to every report graph, so that no triple is ever lost.
 
+Oxigraph stores numbers by value: ``"3000000000.0"^^xsd:decimal`` comes back as ``"3000000000"^^xsd:decimal``
+(the same value, the canonical lexical form). Everything else round-trips exactly.
+
 Oxigraph's union default graph is a *multiset*: a triple shared by two report graphs matches twice. The
 bundled queries therefore use ``DISTINCT`` / ``COUNT(DISTINCT …)`` (Virtuoso behaves the same way).
 """
@@ -213,7 +216,7 @@ class CsrStore:
             return False
         onto = Graph()
         onto.parse(ONTOLOGY_FILE, format="turtle")
-        self._replace_graph(ONTOLOGY_IRI, onto)
+        self._replace_graph(ONTOLOGY_IRI, _canonical(onto))
         return True
 
     def put_report(self, graph: Graph) -> list[str]:
@@ -222,7 +225,7 @@ class CsrStore:
         Returns the report IRIs written, sorted.
         """
         self._writable()
-        parts = split_by_report(graph)
+        parts = split_by_report(_canonical(graph))
         self.load_ontology()  # keep the ontology graph as current as the code that wrote the report
         for report, triples in sorted(parts.items()):
             self._replace_graph(report, triples)
@@ -294,6 +297,13 @@ class CsrStore:
         for s, p, o, _g in self.dataset_quads(include_ontology=include_ontology):
             graph.add((s, p, o))
         return graph
+
+
+def _canonical(graph: Graph) -> Graph:
+    """Relabel blank nodes from content (parsers invent random ids), so that the same file stores alike."""
+    from kg.export import canonical
+
+    return canonical(graph)
 
 
 def _nn(iri: str) -> Any:
