@@ -206,6 +206,24 @@ def format_table(headers: list[str], rows: list[list[Any]], numeric: set[int] | 
     return "\n".join(lines)
 
 
+def clip(text: str, width: int) -> str:
+    """Shorten ``text`` to ``width`` display columns, ending with an ellipsis when cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out += ch
+        used += w
+    return out + "…"
+
+
+LABEL_WIDTH = 36
+MEMBER_WIDTH = 26
+
+
 def _fmt(value: float) -> str:
     return f"{value:.4f}"
 
@@ -224,14 +242,14 @@ def render_text(stats: GraphStats) -> str:
     out.append(f"Degree centrality, top {stats.top} (undirected simple projection)")
     out.append(format_table(
         ["#", "label", "kind", "degree", "centrality"],
-        [[i, r["label"], r["kind"], r["degree"], _fmt(r["degree_centrality"])] for i, r in enumerate(stats.degree_top, 1)],
+        [[i, clip(r["label"], LABEL_WIDTH), r["kind"], r["degree"], _fmt(r["degree_centrality"])] for i, r in enumerate(stats.degree_top, 1)],
         {0, 3, 4},
     ))
     out.append("")
     out.append(f"Betweenness centrality, top {stats.top} ({stats.betweenness_method})")
     out.append(format_table(
         ["#", "label", "kind", "betweenness"],
-        [[i, r["label"], r["kind"], _fmt(r["betweenness"])] for i, r in enumerate(stats.betweenness_top, 1)],
+        [[i, clip(r["label"], LABEL_WIDTH), r["kind"], _fmt(r["betweenness"])] for i, r in enumerate(stats.betweenness_top, 1)],
         {0, 3},
     ))
     out.append("")
@@ -243,12 +261,19 @@ def render_text(stats: GraphStats) -> str:
     out.append("")
     modularity = "-" if stats.modularity is None else _fmt(stats.modularity)
     out.append(f"Communities (Louvain, seed={SEED}): {len(stats.communities)}, modularity {modularity}")
+    # isolated nodes are communities of one: counted, not listed
+    shown = [c for c in stats.communities if c["size"] > 1][: stats.top]
     out.append(format_table(
         ["#", "size", "kinds", "top members"],
-        [[c["id"], c["size"], ", ".join(f"{k} {n}" for k, n in c["kinds"].items()), "、".join(c["top_members"])]
-         for c in stats.communities],
+        [[c["id"], c["size"], ", ".join(f"{k} {n}" for k, n in c["kinds"].items()),
+          "、".join(clip(m, MEMBER_WIDTH) for m in c["top_members"])] for c in shown],
         {0, 1},
     ))
+    singletons = sum(1 for c in stats.communities if c["size"] == 1)
+    hidden = len(stats.communities) - len(shown) - singletons
+    if hidden or singletons:
+        out.append(f"(not listed: {hidden} more communities of 2+ nodes, {singletons} of a single node;"
+                   " see --top and --format json)")
     for note in stats.notes:
         out.append("")
         out.append(f"Note: {note}")

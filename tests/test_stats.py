@@ -150,3 +150,24 @@ def test_large_graph_uses_sampled_betweenness_deterministically():
     assert first.components["count"] == 1 and first.components["largest_members"] is None
     # the chain of hubs: the middle hubs carry the most shortest paths
     assert first.betweenness_top[0]["label"] in {"测试公司0005", "测试公司0006"}
+
+
+def test_sample_graph(sample_graph, sample_build):
+    """On the built sample: the reporting organisation is the hub of the network, and the numbers add up."""
+    from kg.netx import NODE_CLASSES
+
+    reporters = set(sample_graph.objects(None, CSR.reportingOrganization))
+    assert len(reporters) == 1
+    reporter = str(reporters.pop())
+    stats = compute_stats(sample_graph)
+    typed = {s for s, c in sample_graph.subject_objects(RDF.type)
+             if str(c).startswith(str(CSR._NS)) and str(c)[len(str(CSR._NS)):] in NODE_CLASSES}
+    assert stats.nodes == len(typed) > 50
+    assert 0 < stats.edges <= sum(stats.relations.values())
+    assert stats.degree_top[0]["iri"] == reporter
+    assert stats.betweenness_top[0]["iri"] == reporter
+    assert sum(c["size"] for c in stats.communities) == stats.nodes
+    assert stats.components["largest_sizes"][0] > stats.nodes // 2
+    result = csrkg("stats", str(sample_build / "graph.ttl"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(json.dumps(stats.to_dict()))
