@@ -86,9 +86,10 @@ def extract_document(document: Document) -> Extraction:
     relations = nlp.get_pipe("csr_relations")
     relations.configure(gaz, members)
     facts: list[Fact] = []
+    actors = set(members) | ({reporter} if reporter else set())
     for doc in docs:
         heading = _heading_actor(doc.text, gaz)
-        if heading:
+        if heading in actors:
             relations.context.section_actor = heading
         relations(doc)
         facts.extend(doc._.csr_facts or [])

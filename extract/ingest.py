@@ -84,28 +84,42 @@ def clean_line(raw: str) -> str:
 
 def _balance(text: str) -> int:
     """How many quotes/brackets are open at the end of ``text`` (straight quotes ignored)."""
-    depth = 0
+    stack: list[str] = []
     for ch in text:
-        if ch in PAIRS:
-            depth += 1
-        elif ch in CLOSERS and depth:
-            depth -= 1
-    return depth
+        if ch == "“" and stack and stack[-1] == "“":
+            stack.pop()  # “…“: a PDF typo for “…”
+        elif ch in PAIRS:
+            stack.append(ch)
+        elif ch in CLOSERS and stack:
+            stack.pop()
+    return len(stack)
+
+
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|（[^）]*）|\([^)]*\)|‘[^’]*’|「[^」]*」")
+
+
+def _outside_quotes(text: str) -> str:
+    return _QUOTED.sub("", text)
 
 
 def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
-    """Decide whether line ``nxt`` continues the sentence that ``cur`` broke off."""
-    if _balance(unit_so_far) > 0:
+    """Decide whether line ``nxt`` continues the sentence that ``cur`` broke off.
+
+    Only the current line's open quotes force a join: a stray unmatched quote must not glue a whole
+    table together.
+    """
+    if _balance(cur) > 0:
         return True
     if not cur or cur[-1] in TERMINAL or cur[-1] in CLOSERS:
         return False
     if len(cur) < 0.5 * len(nxt):
         return False  # a heading or label above longer text
-    if nxt[0] in OPENERS and not _INNER_PUNCT.search(cur):
+    cur_bare, nxt_bare = _outside_quotes(cur), _outside_quotes(nxt)
+    if nxt[0] in OPENERS and not _INNER_PUNCT.search(cur_bare):
         return False  # a new table row starting with a quoted name
-    if nxt[-1] in "。！？；" or _INNER_PUNCT.search(nxt):
+    if nxt[-1] in "。！？；" or _INNER_PUNCT.search(nxt_bare):
         return True
-    if not _INNER_PUNCT.search(cur):
+    if not _INNER_PUNCT.search(cur_bare):
         return False  # a table cell or a name standing alone
     return len(cur) >= 0.8 * window_median
 

@@ -53,25 +53,33 @@ class Context:
     members: set[str] = field(default_factory=set)
 
 
-SELF_RE = re.compile(r"^(?:本集团|本公司|我集团|我公司|我司|我们|集团|公司|本行|我行)(?![\u4e00-\u9fff]{0,1}(?:子公司|成员|旗下))")
+SELF_RE = re.compile(r"^(?:本集团|本公司|我集团|我公司|我司|我们|集团|公司|该公司|本行|我行)(?![\u4e00-\u9fff]{0,1}(?:子公司|成员|旗下))")
 LEADING_ADVERBIAL = re.compile(
     r"^(?:(?:截至|截止|于|在)?\d{4}年(?:度|底|末|初|内|中|以来)?(?:\d{1,2}月(?:\d{1,2}日)?)?[^，。]{0,8}?[，,]?"
     r"|同时[，,]?|此外[，,]?|另外[，,]?|其中[，,]?|近年来[，,]?|目前[，,]?|报告期内[，,]?|今年[，,]?|案例[:：]?)*"
 )
 
 
-def sentence_subject(sent: Sentence) -> tuple[str, str] | None:
+def sentence_subject(sent: Sentence, ctx_actor: tuple[str, str] = (REPORTER, "ORG")) -> tuple[str, str] | None:
     """The organisation (or community) the sentence is about, when it opens with one."""
     head = LEADING_ADVERBIAL.match(sent.text)
     pos = head.end() if head else 0
+    quote = 1 if sent.text[pos:pos + 1] in QUOTE_CHARS else 0
     for m in sent.mentions:
-        if m.start > pos + 1:
+        if m.start > pos + quote:
             break
-        if m.start >= pos - 1 and m.label in ("ORG", "COMMUNITY"):
+        if m.start == pos + quote and m.label in ("ORG", "COMMUNITY"):
             return m.name, m.label
-    if SELF_RE.match(sent.text[pos:]):
+    self_word = SELF_RE.match(sent.text[pos:])
+    if self_word:
+        # 公司/该公司 in a member company's paragraph is that company; 集团/我们 is the reporter
+        if self_word.group(0) in ("公司", "我公司", "本公司") and ctx_actor[0] != REPORTER:
+            return ctx_actor
         return REPORTER, "ORG"
     return None
+
+
+QUOTE_CHARS = "“《「\"'"
 
 
 def orgs_in(sent: Sentence, start: int, end: int) -> list[M]:
@@ -111,7 +119,7 @@ def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """``下设A、B、C等成员公司`` -> (position, [A, B, C])."""
     for m in MEMBER_LIST_RE.finditer(text):
         items = [re.sub(r"^(?:包括|有|为)", "", x) for x in nm.split_list(m.group("list"))]
-        items = [x for x in items if 2 <= len(x) <= 30 and not re.search(r"\d|个|家|省|分支", x)]
+        items = [x for x in items if 2 <= len(x) <= 30 and not re.search(r"\d|^[一二三四五六七八九十几多数若干]+[个家所]|省|分支|机构", x)]
         if items:
             yield m.start(), items
 
@@ -239,7 +247,7 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 
 
 # --- receivedAward / awardedBy ------------------------------------------------------------------
-AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|获得|摘得|斩获|获颁|喜获|再获|评为|获)(?!得者|奖者|益|客|取)")
+AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|获得|摘得|斩获|获颁|喜获|再获|评为|获)(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
 ISSUER_PATTERNS = (
     re.compile(r"由(?P<org>[^，。；]{2,30}?)(?:主办|颁发|评选|发起|举办|授予|联合发布|发布)"),
     re.compile(r"(?:在|于)?(?P<org>[^，。；在于]{2,30}?)(?:主办|举办|颁发|发起|评选)的"),
@@ -267,7 +275,9 @@ def _recipient_before(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]
     clause; a product or project named in quotes before the cue stands for the member whose name it
     starts with, else for the reporting organisation."""
     c_start, _ = clause_bounds(sent.text, pos)
-    cands = [m for m in sent.mentions if m.end <= pos and m.label in ("ORG", "COMMUNITY") and m.start >= c_start]
+    cands = [m for m in sent.mentions if m.end <= pos and m.label in ("ORG", "COMMUNITY") and m.start >= c_start
+             and not re.search(r"(?:被|由|在)$", sent.text[max(0, m.start - 1):m.start])
+             and not re.match(r"^(?:主办|举办|颁发|评为|授予|发起|评选)", sent.text[m.end:m.end + 2])]
     if cands:
         return cands[-1].name, cands[-1].label
     head = sent.text[c_start:pos]
@@ -306,7 +316,7 @@ RULES: tuple[Callable[[Sentence, Context], Iterator[Fact]], ...] = (
 
 def sentence_facts(sent: Sentence, ctx: Context) -> list[Fact]:
     """All facts of one sentence, in rule order."""
-    found = sentence_subject(sent)
+    found = sentence_subject(sent, (ctx.actor, ctx.actor_label))
     if found:
         sent.subject, sent.subject_label = found
     facts: list[Fact] = []
