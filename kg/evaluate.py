@@ -22,7 +22,7 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,7 +111,8 @@ def _parse_entity(i: int, raw: Any) -> GoldEntity:
     _require(isinstance(aliases, list) and all(isinstance(a, str) for a in aliases),
              f"entities[{i}] ({name}): \"aliases\" is not a list of strings")
     for key in ("city", "kind"):
-        _require(raw.get(key) is None or isinstance(raw[key], str), f"entities[{i}] ({name}): \"{key}\" is not a string")
+        _require(raw.get(key) is None or isinstance(raw[key], str),
+                 f"entities[{i}] ({name}): \"{key}\" is not a string")
     size = raw.get("size_cny")
     _require(size is None or _is_number(size), f"entities[{i}] ({name}): \"size_cny\" is not a number")
     names = {normalize_name(n) for n in (name, *aliases)}
@@ -313,10 +314,10 @@ def _score_class(
     matched: set[str] = set()  # gold names, as the gold identifies entities by name
     tp = fp = 0
     false_positives: list[str] = []
-    left: list[tuple[Node, set[str]]] = []
+    nodes = sorted(class_members(graph, class_name), key=str)
+    left: list[tuple[Node, set[str]]] = [(n, node_names(graph, n)) for n in nodes]
     for fuzzy_pass in (False, True):
-        todo = left if fuzzy_pass else [(n, node_names(graph, n)) for n in sorted(class_members(graph, class_name), key=str)]
-        left = []
+        todo, left = left, []
         for node, names in todo:
             found = _find_gold(names, [c for c in candidates if c.name not in matched], fuzzy_pass)
             if found is not None:
@@ -350,8 +351,13 @@ def _gold_relations(gold: Gold) -> dict[str, dict[tuple[str, str], bool]]:
 
 
 def _score_relation(
-    graph: Graph, prop: str, golds: Mapping[tuple[str, str], bool], resolve, errors: _Errors
+    graph: Graph,
+    prop: str,
+    golds: Mapping[tuple[str, str], bool],
+    resolve: Callable[[Node], str | None],
+    errors: _Errors,
 ) -> PRF:
+    """Resolve both ends of each triple of ``prop`` to gold names and compare with the gold triples."""
     predicted: set[tuple[str, str]] = set()
     unresolved: list[str] = []
     for s, o in graph.subject_objects(CSR[prop]):

@@ -42,7 +42,8 @@ def gold(entities: list[tuple], relations: list[tuple] = (), **attrs: dict) -> d
         ents.append({"name": name, "types": types, "aliases": aliases[0] if aliases else [], **attrs.get(name, {})})
     rels = []
     for s, p, o, *certain in relations:
-        rels.append({"s": s, "p": p, "o": o, "line": 1, "evidence": "…", **({"certain": certain[0]} if certain else {})})
+        rel = {"s": s, "p": p, "o": o, "line": 1, "evidence": "…"}
+        rels.append({**rel, "certain": certain[0]} if certain else rel)
     return {"entities": ents, "relations": rels}
 
 
@@ -328,7 +329,7 @@ def test_cli_bad_graph(capsys, tmp_path: Path, case: str) -> None:
         graph = tmp_path / "nope.ttl"
     elif case == "bad turtle":
         graph = tmp_path / "bad.ttl"
-        graph.write_text("@prefix csr: <https://w3id.org/csr-kg/ontology#> .\ncsr:a csr:b \n\n csr:c csr:d .", encoding="utf-8")
+        graph.write_text(PREFIXES + "csr:a csr:b \n\n csr:c csr:d .", encoding="utf-8")
     else:
         extra = ["--ontology", str(tmp_path / "none.ttl")]
     code, out, err = run_cli(capsys, str(graph), "--gold", str(GOLD_FILE), *extra)
@@ -340,3 +341,15 @@ def test_cli_bad_graph(capsys, tmp_path: Path, case: str) -> None:
 def test_cli_negative_show_errors(capsys) -> None:
     code, _, err = run_cli(capsys, str(GRAPH_FILE), "--gold", str(GOLD_FILE), "--show-errors", "-1")
     assert code == 2 and "--show-errors" in err
+
+
+def test_cli_on_the_sample_build(capsys, sample_build: Path, sample_gold_path: Path) -> None:
+    """The command and the library agree on a real build; the summary line is the last one."""
+    code, out, err = run_cli(capsys, str(sample_build / "graph.ttl"), "--gold", str(sample_gold_path))
+    assert (code, err) == (0, "")
+    result = evaluate(load_graph(sample_build / "graph.ttl", ONTOLOGY_FILE), load_gold(sample_gold_path))
+    assert out.splitlines()[-1] == (
+        f"entity_f1={result.entity_f1:.3f} relation_f1={result.relation_f1:.3f} "
+        f"attribute_acc={result.attribute_accuracy:.3f}"
+    )
+    assert result.entities["micro"].tp > 0 and result.relations["micro"].tp > 0

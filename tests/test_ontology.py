@@ -374,3 +374,9 @@ def test_disjoint_classes_declared(ontology: Graph) -> None:
     ]
     assert any({CSR.Organization, CSR.Fund, CSR.Community, CSR.Award, CSR.Place} <= g for g in groups)
     assert isinstance(next(iter(ontology.subjects(RDF.type, OWL.AllDisjointClasses))), BNode)
+
+
+def test_sample_build_conforms(sample_graph: Graph, shapes: Graph, ontology: Graph) -> None:
+    """The graph that ``csrkg build`` writes for the bundled sample keeps the contract."""
+    conforms, violations = validate(sample_graph, shapes, ont_graph=ontology)
+    assert conforms, sorted(violations)[:20]
