@@ -78,7 +78,7 @@ from pathlib import Path
 from kg import pipeline
 path = Path(sys.argv[1])
 start = time.perf_counter()
-records = pipeline.extract_reports([path])
+extraction = pipeline.extract_report(path)
 print(time.perf_counter() - start)
 """
 
@@ -87,7 +87,7 @@ def bench_extract(path: Path) -> dict[str, Any] | None:
     """Extraction alone (text -> records, no RDF), in a fresh process so model loading is counted."""
     from kg import pipeline
 
-    if not hasattr(pipeline, "extract_reports"):
+    if not hasattr(pipeline, "extract_report"):
         return None
     result = run_child([sys.executable, "-c", EXTRACT_ONLY, str(path)])
     result["extract_s"] = round(float(result.pop("stdout").strip().splitlines()[-1]), 3)

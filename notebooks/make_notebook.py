@@ -89,15 +89,17 @@ print(f"CJK font: {CJK_FONT or 'none'}")"""),
     ("build-md", "md", """\
 ## 1. Build the graph
 
-`kg.pipeline.build_reports` runs the extractor on each report and returns the merged rdflib graph
-(the same graph that `csrkg build` writes as `graph.ttl`)."""),
+`kg.pipeline.build_reports` runs the extractor on each report and merges them into one rdflib graph
+(`result.graph`, the graph that `csrkg build` writes as `graph.ttl`); `result.extractions` holds what was
+extracted from each report."""),
     ("build", "code", """\
 import time
 
 from kg.pipeline import build_reports
 
 start = time.perf_counter()
-graph = build_reports([SAMPLE])
+result = build_reports([SAMPLE])
+graph = result.graph
 print(f"built {SAMPLE.name}: {len(graph)} triples in {time.perf_counter() - start:.1f} s")"""),
     ("queries-md", "md", """\
 ## 2. The bundled queries
@@ -172,7 +174,8 @@ communities = pd.DataFrame(
 by_city = communities.pivot_table(index="city", columns="kind", values="community", aggfunc="count", fill_value=0)
 by_city["total"] = by_city.sum(axis=1)
 by_city["names"] = communities.groupby("city")["community"].apply(lambda names: "、".join(sorted(names)))
-by_city = by_city.sort_values(["total"], ascending=False, kind="stable")
+by_city = by_city.assign(_unknown=by_city.index == "(unknown)").sort_values(
+    ["_unknown", "total"], ascending=[True, False], kind="stable").drop(columns="_unknown")
 print(f"communities: {len(communities)} in {communities['city'].nunique()} cities")
 display(by_city)"""),
     ("stats-md", "md", """\
@@ -216,16 +219,19 @@ nx.draw_networkx_edges(largest, positions, ax=ax_net, alpha=0.25)
 for kind, color in COLORS.items():
     nodes = [n for n in largest if largest.nodes[n]["kind"] == kind]
     nx.draw_networkx_nodes(largest, positions, nodelist=nodes, node_color=color, label=kind, ax=ax_net,
-                           node_size=[40 + 25 * degree[n] for n in nodes])
+                           node_size=[30 + 60 * degree[n] ** 0.5 for n in nodes])
 nx.draw_networkx_labels(largest, positions, labels={n: largest.nodes[n]["label"] for n in hubs}, font_size=8,
                         ax=ax_net)
 ax_net.set_title(f"Largest component: {largest.number_of_nodes()} of {simple.number_of_nodes()} nodes")
-ax_net.legend(loc="lower left", fontsize=8)
+legend = ax_net.legend(loc="lower left", fontsize=8)
+for handle in legend.legend_handles:
+    handle.set_sizes([40])
 ax_net.axis("off")
 ax_hist.hist(list(dict(simple.degree()).values()), bins=range(0, max(dict(simple.degree()).values()) + 2),
              color="#4c72b0")
 ax_hist.set_xlabel("degree")
-ax_hist.set_ylabel("nodes")
+ax_hist.set_ylabel("nodes (log scale)")
+ax_hist.set_yscale("log")
 ax_hist.set_title("Degree distribution")
 show(fig)"""),
     ("viz-md", "md", """\
