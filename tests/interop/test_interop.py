@@ -2,8 +2,8 @@
 
 Stores: rdflib (the reference), Oxigraph (in-memory Store), Virtuoso (a server started here on loopback,
 queried over the SPARQL protocol), plus raptor's `rapper` as an independent Turtle parser.
-Inputs: the hand-made tests/data/interop_mini.ttl (the awkward literals) and the sample build (fixture
-`sample_build` of tests/conftest.py). Queries: every queries/*.rq found at run time, plus the
+Inputs: the hand-made tests/data/interop_mini.ttl (the awkward literals), tests/data/interop_sparse.ttl
+(aggregates over empty input) and the sample build (fixture `sample_build` of tests/conftest.py). Queries: every queries/*.rq found at run time, plus the
 tests/data/interop_queries/*.rq that exercise SPARQL features the library may not use yet.
 """
 from __future__ import annotations
@@ -32,8 +32,9 @@ pytestmark = pytest.mark.interop
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
 MINI_TTL = TESTS_DIR / "data" / "interop_mini.ttl"
+SPARSE_TTL = TESTS_DIR / "data" / "interop_sparse.ttl"
 OWN_QUERIES_DIR = TESTS_DIR / "data" / "interop_queries"
-GRAPHS = ("mini", "sample")
+GRAPHS = ("mini", "sparse", "sample")
 
 
 def _discover() -> list[tuple[str, Path]]:
@@ -49,6 +50,8 @@ QUERIES = _discover()
 def _graph_path(request: pytest.FixtureRequest, key: str) -> Path:
     if key == "mini":
         return MINI_TTL
+    if key == "sparse":
+        return SPARSE_TTL
     try:
         build_dir = request.getfixturevalue("sample_build")
     except pytest.FixtureLookupError:
@@ -149,6 +152,7 @@ def test_query_answers_agree(
     text = query_file.read_text(encoding="utf-8")
     shape = query_shape(text)
     failures: list[str] = []
+    answers: dict[str, Answer] = {}
     try:
         reference = interop_env.rdflib.query(key, query_id, text)
     except Exception as err:  # noqa: BLE001 -- rdflib's own failure is the finding; show what the others say
@@ -168,6 +172,7 @@ def test_query_answers_agree(
             record(key, query_id, store.name, "ERROR", None, str(err).splitlines()[0])
             failures.append(f"{store.name}: {err}")
             continue
+        answers[store.name] = answer
         if reference is None:
             failures.append(f"{store.name} answered: {len(answer.rows)} rows / {answer.boolean} / {len(answer.triples)} triples")
             continue
@@ -179,5 +184,7 @@ def test_query_answers_agree(
             print(f"  rewritten for {store.name}: {rewrite.old!r} -> {rewrite.new!r}: {rewrite.reason}")
         if diffs:
             failures.append(f"{store.name} differs from rdflib:\n  " + "\n  ".join(diffs))
+    if len(answers) == 2 and len(failures) == 2 and not compare(answers["oxigraph"], answers["virtuoso"], shape)[0]:
+        failures.append("Oxigraph and Virtuoso agree with each other: rdflib's answer is the odd one out")
     if failures:
         pytest.fail(f"{query_file.name} on {key}:\n" + "\n".join(failures))
