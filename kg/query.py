@@ -188,16 +188,16 @@ def run_on_graph(graph: Graph, sparql: str) -> QueryResult:
         prepared = prepareQuery(sparql)
     except Exception as err:
         raise InputError(f"SPARQL syntax error: {one_line(str(err))}") from err
-    try:
+    try:  # rdflib evaluates lazily: errors surface while iterating, so materialise inside the try
         result = graph.query(prepared)
+        if result.type == "ASK":
+            return QueryResult("ask", boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return _graph_result(list(result.graph))  # type: ignore[union-attr]
+        variables = [str(v) for v in result.vars or []]
+        rows = [tuple(row[i] for i in range(len(variables))) for row in result]
     except Exception as err:
-        raise InputError(f"SPARQL query failed: {one_line(str(err))}") from err
-    if result.type == "ASK":
-        return QueryResult("ask", boolean=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return _graph_result(list(result.graph))  # type: ignore[union-attr]
-    variables = [str(v) for v in result.vars or []]
-    rows = [tuple(row[i] for i in range(len(variables))) for row in result]
+        raise InputError(f"SPARQL query failed: {one_line(str(err)) or type(err).__name__}") from err
     return QueryResult("select", variables, rows)
 
 
