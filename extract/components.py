@@ -65,6 +65,7 @@ class CsrNames:
             found += [(shifted(f), []) for f in nm.find_legal_orgs(sent)]
             found += [(shifted(f), aliases) for f, aliases in nm.find_alias_definitions(sent)]
             found += [(shifted(f), []) for f in nm.find_cue_orgs(sent)]
+            found += [(shifted(f), ["\u0000listed"]) for f in nm.find_listed_companies(sent)]
             found += [(shifted(f), []) for f in nm.find_funds(sent)]
             found += [(shifted(f), [short]) for f, short in nm.find_community_lists(sent)]
             found += [(shifted(f), []) for f in nm.find_communities(sent)]
@@ -124,7 +125,8 @@ class CsrRelations:
             if offset <= found.start and found.end <= offset + len(sent_text):
                 cands.append(M(found.start - offset, found.end - offset, found.name, found.label, found.company))
         chosen: list[M] = []
-        for m in sorted(cands, key=lambda m: (-(m.end - m.start), m.start, m.label)):
+        prefer = {"ORG": 0, "FUND": 1, "COMMUNITY": 2, "AWARD": 3}
+        for m in sorted(cands, key=lambda m: (-(m.end - m.start), m.start, prefer.get(m.label, 9))):
             if all(m.end <= c.start or m.start >= c.end for c in chosen):
                 chosen.append(m)
         return sorted(chosen, key=lambda m: m.start)

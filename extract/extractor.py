@@ -23,10 +23,14 @@ def build_gazetteer(docs) -> tuple[Gazetteer, set[str], list[tuple[str, str]], l
     members: set[str] = set()
     alias_pairs: list[tuple[str, str]] = []
     reporter_candidates: list[str] = []
+    listed: set[str] = set()
     for doc in docs:
         for found, aliases in doc._.csr_found or []:
             gaz.add(found.name, found.label, found.company)
             for alias in aliases:
+                if alias == "\u0000listed":
+                    listed.add(found.name)
+                    continue
                 if _is_self_word(alias):
                     reporter_candidates.append(found.name)
                 elif found.label == "COMMUNITY":
@@ -39,6 +43,7 @@ def build_gazetteer(docs) -> tuple[Gazetteer, set[str], list[tuple[str, str]], l
                 for item in items:
                     members.add(item)
                     gaz.add(item, "ORG", True)
+    gaz.listed = listed
     return gaz, members, alias_pairs, reporter_candidates
 
 
@@ -83,6 +88,10 @@ def extract_document(document: Document) -> Extraction:
         doc.user_data["csr_unit"] = document.units[i]
     gaz, members, alias_pairs, reporter_candidates = build_gazetteer(docs)
     reporter = find_reporter(docs, gaz, reporter_candidates)
+    if reporter:
+        for variant in reporter_variants(reporter, texts):
+            gaz.add(variant, "ORG", True)
+            alias_pairs.append((variant, reporter))
     relations = nlp.get_pipe("csr_relations")
     relations.configure(gaz, members)
     facts: list[Fact] = []
@@ -91,6 +100,8 @@ def extract_document(document: Document) -> Extraction:
         heading = _heading_actor(doc.text, gaz)
         if heading in actors:
             relations.context.section_actor = heading
+        elif _is_heading(doc.text):
+            relations.context.section_actor = REPORTER
         relations(doc)
         facts.extend(doc._.csr_facts or [])
     resolver = Resolver(document, reporter, gaz, members, alias_pairs)
@@ -99,6 +110,27 @@ def extract_document(document: Document) -> Extraction:
     for name, line in award_rows(document):
         resolver.add_award(name, line)
     return resolver.resolve(facts)
+
+
+def reporter_variants(reporter: str, texts: list[str]) -> list[str]:
+    """Short forms of the reporting organisation's name that the report uses (X保险集团 -> X保险, X集团).
+
+    Only forms of four or more characters, so that a bare brand word (a common word, often) is never
+    taken for the organisation.
+    """
+    from extract.resolve import org_core
+
+    core = org_core(reporter)
+    if len(core) < 2:
+        return []
+    candidates = {core + "保险", core + "集团", core + "保险集团", core + "控股", core + "金融", core + "集团公司"}
+    joined = "\n".join(texts)
+    return sorted(v for v in candidates if len(v) >= 4 and v != reporter and v in joined)
+
+
+def _is_heading(text: str) -> bool:
+    """A short line without sentence punctuation: a section or table heading."""
+    return len(text) <= 15 and not re.search(r"[，。；、：:]", text)
 
 
 def _heading_actor(text: str, gaz: Gazetteer) -> str | None:

@@ -18,6 +18,7 @@ class Gazetteer:
 
     labels: dict[str, str] = field(default_factory=dict)
     companies: set[str] = field(default_factory=set)
+    listed: set[str] = field(default_factory=set)  # companies named in 包括A、B等企业 lists
     _regex: re.Pattern[str] | None = None
 
     def add(self, name: str, label: str, company: bool = False) -> None:

@@ -171,21 +171,33 @@ def _fund_re() -> re.Pattern[str]:
     return re.compile(f"{quoted}|{bare}")
 
 
-FUND_LEFT_CUT = re.compile(
-    r"^.*?(?:设立|发起|发行|成立|认缴|出资|投资|收购|持有|参与|管理|通过|联合|携手|共同|规模|总规模|认购|向|的|为|与|和|了|首支|首只|一支|一只|支|只|该|及|等)"
+FUND_CUES = re.compile(
+    r"(?:完成|设立|发起|发行|成立|认缴|出资|投资|收购|持有|参与|管理|通过|联合|携手|共同|规模|认购|向|已|的|为|"
+    r"与|和|了|首支|首只|一支|一只|支|只|该|及|等|于|在|其|对|将)"
+)
+GENERIC_FUND_PREFIX = re.compile(
+    r"^(?:专项|人才发展|人才|公益|慈善|教育|员工|扶贫|救助|关爱|奖励|助学|发展|产业|引导|系列|多支|多只|若干|各类|"
+    r"相关|该|此|本|其|上述|私募|公募|子|母|年金|社保|养老|保障|风险|创新|科技|绿色)?$"
 )
 
 
+def fund_suffix(name: str) -> str:
+    """The investment-vehicle word a fund name ends with (基金, 资产支持计划 …)."""
+    return max((s for s in lx.FUND_SUFFIXES if name.endswith(s)), key=len, default="")
+
+
 def clean_fund_name(name: str) -> str:
-    """Tidy a fund name: drop the verbs and amounts a loose left scan picked up."""
+    """Tidy a fund name: drop the verbs, dates and amounts a loose left scan picked up (only in the part
+    before the fund word, so 户用光伏投资基金 keeps its 投资)."""
     name = name.replace(" ", "")
-    while True:
-        m = FUND_LEFT_CUT.match(name)
-        if not m or len(name) - m.end() < 4:
-            break
-        name = name[m.end():]
-    name = re.sub(r"^[\d.,]+(?:亿|万)?元?(?:规模)?的?", "", name)
-    return name.strip("“”\"、，")
+    suffix = fund_suffix(name)
+    head = name[: len(name) - len(suffix)]
+    cut = 0
+    for m in FUND_CUES.finditer(head):
+        cut = m.end()
+    head = head[cut:]
+    head = re.sub(r"^.*\d(?:亿|万)?元?(?:规模)?的?", "", head)
+    return (head + suffix).strip("“”\"、，")
 
 
 def find_funds(text: str) -> list[Found]:
@@ -200,11 +212,11 @@ def find_funds(text: str) -> list[Found]:
             name = clean_fund_name(raw)
             end = m.end("b")
             start = end - len(name)
-        if name in lx.GENERIC_FUNDS or len(name) < 4:
+        if name in lx.GENERIC_FUNDS or len(name) < 4 or re.search(r"\d{4}年|截至|截止", name):
             continue
         if re.search(r"(?:保险保障基金|社会保障基金|公益基金|慈善基金|救助基金|住房公积金)$", name):
             continue
-        if re.match(r"^(?:多|各|系列|相关|多支|多只|若干|该|此|本|其)", name):
+        if GENERIC_FUND_PREFIX.match(name[: len(name) - len(fund_suffix(name))]):
             continue
         if re.search(r"[类型]基金$", name) and not re.search(r"[“”]", text[max(0, start - 1): end + 1]):
             continue  # 科技创新类基金: a category, not a name
@@ -215,25 +227,67 @@ def find_funds(text: str) -> list[Found]:
 @lru_cache(maxsize=None)
 def _community_re() -> re.Pattern[str]:
     suffixes = _alternation(lx.COMMUNITY_SUFFIXES)
-    brand = (rf"(?P<brand>[{_CJK}A-Za-z]{{2,8}}[·•・][{_CJK}A-Za-z0-9]{{2,20}}?"
+    brand = (rf"(?P<brand>[{_CJK}A-Za-z]{{2,4}}[·•・][{_CJK}A-Za-z0-9]{{2,20}}?"
              rf"(?:(?:{suffixes})|(?=荣获|获评|荣膺|入选|获得|正式|落地|开业|运营|启幕|开园|投入|位于|坐落|[，。；、,（(\s]|$)))")
     plain = rf"(?P<plain>[{_CJK}A-Za-z0-9（）()]{{2,30}}?(?:{suffixes}))"
     return re.compile(f"{brand}|{plain}")
 
 
-COMMUNITY_LEFT_CUT = re.compile(
-    r"^.*?(?:走进|来到|深入|前往|在|于|位于|赴|到|为|与|和|及|以及|、|布局|建立|打造|运营|开设|探索|旗下|入住|参观|的|了|等)"
+COMMUNITY_CUES = re.compile(
+    r"(?:走进|来到|前往|深入|位于|布局|建立|建成|打造|运营|开设|探索建立|入住|参观|旗下|以及|走访|慰问|看望|"
+    r"结合|聚焦|举办|开展|包括|覆盖|定制|完成|拓展|提升|增强|推出|建设)"
 )
+_LEADING_CUE = re.compile(r"^(?:在|于|赴|到|的|和|与|及|、|将|让|以|向|为|对|由|我们|公司|集团)+")
+GENERIC_COMMUNITY_WORDS = ("专业", "精心", "全国", "当地", "周边", "公司", "集团", "城心", "旅居", "医养", "康养",
+                           "养老", "高品质", "全方位", "嵌入式", "我们", "长者", "客户", "各地", "新")
 
 
-def clean_community_name(name: str) -> str:
-    """Drop verbs and prepositions a loose left scan picked up ("我们走进X社区" -> "X社区")."""
-    while True:
-        m = COMMUNITY_LEFT_CUT.match(name)
-        if not m or len(name) - m.end() < 4:
-            break
-        name = name[m.end():]
+def _place_at(name: str) -> int:
+    """Offset of the first place name (city, province, district) in ``name``, or -1."""
+    best = -1
+    for place in list(lx.places()) + list(lx.districts()):
+        i = name.find(place)
+        if i >= 0 and (best < 0 or i < best):
+            best = i
+    return best
+
+
+def clean_community_name(raw: str) -> str:
+    """Cut what a loose left scan picked up ("我们走进成都X养老服务中心" -> "成都X养老服务中心").
+
+    Cuts after the last verb cue, then right before the first place name (served communities are named
+    with their city), else drops leading prepositions.
+    """
+    name = raw
+    last = None
+    for m in COMMUNITY_CUES.finditer(name):
+        if len(name) - m.end() >= 4:
+            last = m
+    if last:
+        name = name[last.end():]
+    if "的" in name[:-3]:
+        name = name[name.rindex("的", 0, len(name) - 3) + 1:]
+    place = _place_at(name)
+    if place > 0:
+        name = name[place:]
+    elif place < 0:
+        name = _LEADING_CUE.sub("", name)
     return name
+
+
+def plausible_community(name: str) -> bool:
+    """A place-less community name must read as a proper name (阜成社区, 朝阳社区), not a phrase
+    (提升社区, 精心布置社区): its distinctive part is nouns, at least one of them a proper noun."""
+    if _place_at(name) >= 0:
+        return True
+    suffix = max((s for s in lx.COMMUNITY_SUFFIXES if name.endswith(s)), key=len, default="")
+    prefix = name[: len(name) - len(suffix)]
+    if len(prefix) < 2 or any(w in prefix for w in GENERIC_COMMUNITY_WORDS):
+        return False
+    import jieba.posseg as pseg
+
+    tags = [p.flag for p in pseg.cut(prefix)]
+    return all(t[0] in "nj" or t == "l" for t in tags) and any(t in ("ns", "nr", "nz", "nt", "j") for t in tags)
 
 
 @lru_cache(maxsize=None)
@@ -273,9 +327,14 @@ def find_communities(text: str) -> list[Found]:
                 continue
         else:
             raw = m.group("plain")
-            name = clean_community_name(raw)
             end = m.end("plain")
+            more = re.match(rf"[{_CJK}]{{0,4}}(?:之家|综合体|服务中心|养老院|敬老院)", text[end:])
+            if more:
+                raw, end = raw + more.group(0), end + more.end()
+            name = clean_community_name(raw)
             start = end - len(name)
+            if not plausible_community(name) or re.search(r"[等、]", name):
+                continue
         if name in lx.GENERIC_COMMUNITIES or len(name) < 4:
             continue
         if re.match(r"^(?:\d+个|多个|各|该|本|多家|全国|周边|所在|当地|城心医养|旅居疗养|居家安养|养老|医养|高品质)", name):
@@ -306,7 +365,7 @@ def award_after(text: str, pos: int) -> tuple[int, int, str] | None:
         elif depth == 0 and ch in "，。；,;！!？?：:":
             break
         elif depth == 0 and text.startswith(("称号", "荣誉称号", "荣誉", "殊荣", "等奖项", "等荣誉", "等多项", "等"), i):
-            if not text.startswith("等奖", i):
+            if not text.startswith(("等奖", "荣誉奖"), i):
                 break
         elif depth == 0 and ch == "、" and last_close is not None:
             break
@@ -315,7 +374,7 @@ def award_after(text: str, pos: int) -> tuple[int, int, str] | None:
     if depth == 0 and last_close is not None:
         # text after the last quote: keep short award words (奖, 金奖, 荣誉奖), drop the rest (的肯定 …)
         tail = text[last_close + 1: i]
-        keep = re.match(r"^[^，。；“”]{0,6}?(?:奖|推介)", tail)
+        keep = re.match(r"^[^，。；“”]{0,6}?(?:奖|推介)(?!项)", tail)
         cut = last_close + 1 + (keep.end() if keep else 0)
         name = text[pos:cut]
         i = cut
@@ -333,9 +392,16 @@ def tidy_award(name: str) -> str:
     return name.strip()
 
 
+NOT_AWARD = re.compile(r"(?:现场|活动|仪式|会议|论坛|峰会|大会|典礼|发布会|获奖对象|颁奖机构|奖项名称|奖项与|荣誉与|获奖情况|奖励机制|奖惩)")
+
+
 def looks_like_award(name: str) -> bool:
     """Whether a table cell or quoted name is an award, honour, list or selection."""
     if len(name) < 3 or len(name) > 70:
+        return False
+    if NOT_AWARD.search(name) and not re.search(r"奖”?$|奖项?$|案例”?$|榜", name[-6:]):
+        return False
+    if re.search(r"(?:获奖对象|颁奖机构|奖项名称|奖项与认可|荣誉与认可)", name):
         return False
     if re.search(r"[，。；]", name.replace("，", "") if name.count("“") else name):
         return False
@@ -353,11 +419,11 @@ def is_brand_community(name: str) -> bool:
 
 
 CUE_ARG_PATTERNS = (
-    re.compile(r"与(?P<list>[^，。；]{2,80}?)(?:共同|联合|合作|签署|签订|达成|开展|举办|主办|策划|发起|设立|建立|持续合作|深化合作|携手|打造|推出|启动|成立|协商|接洽)"),
+    re.compile(r"与(?P<list>[^，。；]{2,80}?)(?:共同|联合|合作|签署|签订|达成|开展|举办|主办|策划|发起|设立|建立|持续合作|深化合作|携手|打造|推出|启动|成立)"),
     re.compile(r"(?:携手|联手|联合|协同)(?P<list>[^，。；]{2,80}?)(?=共同|联合|举办|主办|开展|设立|发起|推出|启动|打造|签署|与|[，。；]|$)"),
     re.compile(r"(?:合作方|合作伙伴|合作机构)(?:为|是|包括)(?P<list>[^。；]{2,80}?)(?=[。；]|$)"),
     re.compile(r"由(?P<list>[^。；]{2,150}?)(?:共同|联合)?(?:出资|发起)(?:设立|成立|组建)"),
-    re.compile(r"由(?P<list>[^，。；、]{2,40}?)(?:控股|全资控股|持股|参股|主办|颁发|评选|举办|授予|联合发布)"),
+    re.compile(r"由(?P<list>[^，。；、]{2,40}?)(?:控股|全资控股|持股|参股|主办|颁发|评选|举办|授予|联合发布|发起设立|设立|发起|管理)"),
     re.compile(r"被(?P<list>[^，。；]{2,30}?)(?:评为|授予|认定为|列为)"),
     re.compile(r"(?:在|于)(?:\d{4}年(?:\d{1,2}月)?)?(?P<list>[^，。；在于]{2,30}?)(?:主办|举办|颁发|发起)的"),
 )
@@ -385,13 +451,36 @@ def find_cue_orgs(text: str) -> list[Found]:
                 if inner:
                     bare = inner.group(1)
                 bare = trim_left(bare)
-                if not org_suffix(bare) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
+                firm = re.fullmatch(rf"[{_CJK}A-Za-z]{{2,4}}基金", bare) and regex is not CUE_ARG_PATTERNS[3]
+                if not (org_suffix(bare) or firm) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
                     continue
                 if re.search(r"\d|个|家|多|等|各", bare):
                     continue
                 s = start + part.find(bare) if part.find(bare) >= 0 else start
-                found.append(Found(s, s + len(bare), bare, "ORG", is_company_name(bare)))
+                found.append(Found(s, s + len(bare), bare, "ORG", is_company_name(bare) or bool(firm)))
     return _drop_nested(found)
+
+
+LISTED_COMPANIES_RE = re.compile(
+    r"(?:包括|如|例如|涵盖|投资了|投向)(?P<list>[^，。；：]{2,80}?)等(?:[^，。；]{0,10}?)(?:企业|公司|上市公司)"
+)
+
+
+def find_listed_companies(text: str) -> list[Found]:
+    """``包括A、B等优质企业``: the listed names are companies."""
+    found = []
+    for m in LISTED_COMPANIES_RE.finditer(text):
+        offset = m.start("list")
+        for part in re.split(r"(、)", m.group("list")):
+            start = offset
+            offset += len(part)
+            name = part.strip()
+            if part == "、" or not re.fullmatch(rf"[{_CJK}A-Za-z]{{2,12}}", name):
+                continue
+            if re.search(r"领域|行业|产业|项目|资产|业务|技术|芯片|能源|材料|医疗|制造", name) and not org_suffix(name):
+                continue
+            found.append(Found(start, start + len(name), name, "ORG", True))
+    return found
 
 
 def _split_args(text: str) -> list[str]:

@@ -87,10 +87,14 @@ def orgs_in(sent: Sentence, start: int, end: int) -> list[M]:
     return [m for m in sent.mentions if m.label == "ORG" and m.start >= start and m.end <= end]
 
 
+_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|（[^）]*）|「[^」]*」")
+
+
 def clause_bounds(text: str, pos: int) -> tuple[int, int]:
-    """The clause (between ，；。) that holds ``pos``."""
-    left = max(text.rfind(c, 0, pos) for c in "，,；;。：:") + 1
-    rights = [i for i in (text.find(c, pos) for c in "，,；;。") if i >= 0]
+    """The clause (between ，；。 outside quotes and brackets) that holds ``pos``."""
+    masked = _QUOTED.sub(lambda m: "_" * len(m.group(0)), text)
+    left = max(masked.rfind(c, 0, pos) for c in "，,；;。：:") + 1
+    rights = [i for i in (masked.find(c, pos) for c in "，,；;。") if i >= 0]
     return left, min(rights) if rights else len(text)
 
 
@@ -142,7 +146,12 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         for m in regex.finditer(sent.text):
             # the company founded / held is the organisation just before 由, or the sentence subject
             before = [x for x in sent.mentions if x.label == "ORG" and x.end <= m.start() and m.start() - x.end <= 12]
-            target = before[-1].name if before else subject
+            if before:
+                target = before[-1].name
+            elif SELF_RE.match(sent.text[max(0, m.start() - 4): m.start()]) or m.start() == 0 and sent.subject:
+                target = subject
+            else:
+                continue  # founded/held thing is not an organisation we know (该基金由…发起设立)
             for org in orgs_in(sent, m.start(group), m.end(group)):
                 if org.company and org.name != target:
                     yield _fact(sent, org.name, "shareholderOf", target, m.start(), cue="founded-by")
@@ -150,7 +159,7 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 
 # --- partnerOf ----------------------------------------------------------------------------------
 COOP_VERBS = (r"(?:共同|联合|合作|签署|签订|达成|开展|举办|主办|策划|发起|设立|建立|持续合作|深化合作|携手|"
-              r"打造|推出|启动|成立|开发|组建|协商|接洽|战略合作)")
+              r"打造|推出|启动|成立|开发|组建|战略合作)")
 PARTNER_PATTERNS = (
     re.compile(rf"与(?P<list>[^，。；]{{2,80}}?){COOP_VERBS}"),
     re.compile(r"(?:携手|联手|联合|协同)(?P<list>[^，。；]{2,80}?)(?=共同|联合|举办|主办|开展|设立|发起|推出|启动|打造|签署|与|[，。；]|$)"),
@@ -170,12 +179,11 @@ def partner_args(sent: Sentence) -> Iterator[tuple[int, M]]:
 
 
 def _fund_named_orgs(sent: Sentence, start: int, end: int) -> list[M]:
-    """A firm named like a fund (…基金) that acts as a partner is an organisation, not a fund."""
+    """A firm named like a fund (凯辉基金) that acts as a partner is an organisation, not a fund."""
     out = []
     for m in sent.mentions:
-        if m.label == "FUND" and m.start >= start and m.end <= end:
-            after = sent.text[m.end: m.end + 3]
-            if re.match(r"(?:与|和|、|共同|签署|联合|合作)", after) or m.end == end:
+        if m.label == "FUND" and m.start == start and m.end <= end and len(m.name) <= 6:
+            if re.match(r"(?:与|和|、|共同|签署|联合|合作)", sent.text[m.end: m.end + 3]):
                 out.append(M(m.start, m.end, m.name, "ORG", True))
     return out
 
@@ -201,15 +209,17 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         c_start, c_end = clause_bounds(sent.text, fund.start)
         before = sent.text[max(0, fund.start - 40): fund.start]
         clause_before = sent.text[c_start: fund.start]
-        sponsor = SPONSOR_CUE.search(clause_before) or (
-            SPONSOR_CUE.search(before) and not INVEST_CUE.search(before[SPONSOR_CUE.search(before).end():])
-        )
+        sponsor_cues = list(SPONSOR_CUE.finditer(clause_before)) or list(SPONSOR_CUE.finditer(before))
+        invest_cues = list(INVEST_CUE.finditer(clause_before))
+        last_sponsor = sponsor_cues[-1].end() if sponsor_cues else -1
+        last_invest = invest_cues[-1].end() if invest_cues else -1
+        sponsor = last_sponsor >= 0 and (last_sponsor > last_invest or clause_before is not before and last_invest < 0)
         if sponsor and not re.search(r"收购|份额|投资于|通过", clause_before):
             size = amount_near(sent.text, c_start, len(sent.text))
             yield _fact(sent, subject, "sponsorOf", fund.name, fund.start, o_label="FUND", amount=size, cue="set-up")
             for partner in partners:
                 yield _fact(sent, partner, "sponsorOf", fund.name, fund.start, o_label="FUND", cue="co-founded")
-        invest = INVEST_CUE.search(clause_before)
+        invest = invest_cues[-1] if invest_cues and last_invest > last_sponsor else None
         if invest and not re.search(r"通过$", clause_before[: invest.start()]) and "收购" not in clause_before:
             amount = amount_near(sent.text, c_start, c_end)
             yield _fact(sent, subject, "investsIn", fund.name, fund.start, o_label="FUND", amount=amount, cue="invested")
@@ -220,6 +230,10 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             amount = amount_near(sent.text, fund.end, fund.end + 40)
             if amount:
                 yield _fact(sent, subject, "investsIn", fund.name, fund.end, o_label="FUND", amount=amount, cue="invested")
+    by = re.search(r"由(?P<org>[^，。；]{2,30}?)(?:联合|共同)?(?:发起设立|设立|发起|管理|发行)(?:[，。；]|$)", sent.text)
+    if by and ctx.last_fund and not any(f.start > by.start() for f in funds):
+        for org in orgs_in(sent, by.start("org"), by.end("org")):
+            yield _fact(sent, org.name, "sponsorOf", ctx.last_fund, by.start(), o_label="FUND", cue="set-up-by")
     if not funds and ctx.last_fund:
         # "已向基金出资3.72亿元": the fund of the previous sentence
         m = re.search(r"(?:向|对)(?:该|上述)?基金(?:累计|合计)?(?:出资|注资|缴款|投资)", sent.text)

@@ -43,6 +43,12 @@ RELATION_SHAPES = {
 SIZE_RE = re.compile(r"(?:总规模|认缴规模|目标规模|募集规模|基金规模|规模)(?:为|达|达到|约|超过|超)?")
 
 
+def award_key(name: str) -> str:
+    """Award comparison key: no quotes, no leading year, no trailing 奖 after a closing quote."""
+    key = _YEAR_HEAD.sub("", plain(name))
+    return key
+
+
 def org_core(name: str) -> str:
     """The distinctive part of an organisation name, for matching its variants."""
     core = name
@@ -143,7 +149,8 @@ class Resolver:
             uf.find(f"{label}\t{name}")
         self._merge_orgs(uf)
         self._merge_by_key(uf, "FUND", plain, "same fund name up to quotes, spaces and dashes")
-        self._merge_by_key(uf, "AWARD", lambda n: _YEAR_HEAD.sub("", plain(n)), "same award name up to quotes and a leading year")
+        self._merge_by_key(uf, "AWARD", award_key, "same award name up to quotes and a leading year")
+        self._merge_award_variants(uf)
         self._merge_communities(uf)
 
         clusters: dict[str, list[Surface]] = {}
@@ -166,8 +173,10 @@ class Resolver:
         used = {f.subject for f in resolved} | {f.object for f in resolved}
         reporter_key = entity_of[("ORG", reporter)].key if reporter and ("ORG", reporter) in entity_of else None
         member_keys = {entity_of[("ORG", m)].key for m in self.members if ("ORG", m) in entity_of}
-        award_only = {e.key for e in entities.values() if e.kind == "award"}
-        keep = used | member_keys | award_only | ({reporter_key} if reporter_key else set())
+        listed = {entity_of[("ORG", m)].key for m in self.gaz.listed if ("ORG", m) in entity_of}
+        # named funds and awards are entities even when no relation was read for them
+        standalone = {e.key for e in entities.values() if e.kind in ("award", "fund")}
+        keep = used | member_keys | listed | standalone | ({reporter_key} if reporter_key else set())
         final = {k: e for k, e in entities.items() if k in keep}
         self._type(final, resolved, reporter_key, member_keys)
         self._attributes(final, resolved)
@@ -212,6 +221,21 @@ class Resolver:
                 uf.union(f"{label}\t{seen[k]}", f"{label}\t{name}", reason)
             else:
                 seen[k] = name
+
+    def _merge_award_variants(self, uf: _UnionFind) -> None:
+        """A short award name inside a longer one of the same report is the same award: the series name
+        (方舟奖 in 2024保险资管金牌风控方舟奖) or the category without its programme."""
+        keys = sorted({award_key(name): name for label, name in self.surfaces if label == "AWARD"}.items())
+        for short_key, short in keys:
+            if len(short_key) < 3:
+                continue
+            longer = [(k, n) for k, n in keys if k != short_key and short_key in k]
+            if len(longer) != 1:
+                continue
+            long_key, long_name = longer[0]
+            suffix = long_key.endswith(short_key)
+            if (suffix and short_key.endswith("奖")) or (len(short_key) >= 8 and len(short_key) / len(long_key) >= 0.5):
+                uf.union(f"AWARD\t{short}", f"AWARD\t{long_name}", "award name inside a longer form of it")
 
     def _merge_communities(self, uf: _UnionFind) -> None:
         names = sorted(name for label, name in self.surfaces if label == "COMMUNITY")
@@ -296,6 +320,9 @@ class Resolver:
         for key in members:
             if key in entities:
                 entities[key].types |= {"Subsidiary", "Company"}
+        for e in entities.values():
+            if e.kind == "org" and e.label in self.gaz.listed:
+                e.types.add("Company")
         if reporter and reporter in entities:
             entities[reporter].types.add("Company")
             entities[reporter].types.discard("Partner")
