@@ -138,7 +138,8 @@ def _trig(graphs: NamedGraphs) -> bytes:
                 body.append(line)
             else:
                 body.append("")
-        inner = "\n".join(("    " + b) if b else "" for b in body).strip("\n")
+        # no re-indentation: it would change the text of multi-line (triple-quoted) literals
+        inner = "\n".join(body).strip("\n")
         head = f"<{name}>" if name is not None else ""
         bodies.append(f"{head} {{\n{inner}\n}}\n".lstrip() if head else f"{{\n{inner}\n}}\n")
     for prefix in sorted(prefixes):
@@ -148,8 +149,9 @@ def _trig(graphs: NamedGraphs) -> bytes:
 
 def _sort_jsonld(value: Any) -> Any:
     """Sort JSON-LD node arrays by @id and value arrays by their JSON text, so the output is stable."""
-    if isinstance(value, dict):
-        return {k: _sort_jsonld(v) for k, v in value.items()}
+    if isinstance(value, dict):  # an @list is ordered: its items keep their order
+        return {k: ([_sort_jsonld(i) for i in v] if k == "@list" and isinstance(v, list) else _sort_jsonld(v))
+                for k, v in value.items()}
     if isinstance(value, list):
         items = [_sort_jsonld(v) for v in value]
         return sorted(items, key=lambda v: (str(v.get("@id", "")) if isinstance(v, dict) else "",
