@@ -65,6 +65,7 @@ class CsrNames:
             found += [(shifted(f), []) for f in nm.find_legal_orgs(sent)]
             found += [(shifted(f), aliases) for f, aliases in nm.find_alias_definitions(sent)]
             found += [(shifted(f), []) for f in nm.find_cue_orgs(sent)]
+            found += [(shifted(f), []) for f in nm.find_subject_orgs(sent)]
             found += [(shifted(f), ["\u0000listed"]) for f in nm.find_listed_companies(sent)]
             found += [(shifted(f), []) for f in nm.find_funds(sent)]
             found += [(shifted(f), [short]) for f, short in nm.find_community_lists(sent)]

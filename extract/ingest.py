@@ -110,8 +110,13 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
     """
     if _balance(cur) > 0:
         return True
-    if not cur or cur[-1] in TERMINAL or cur[-1] in CLOSERS:
+    if not cur or cur[-1] in TERMINAL:
         return False
+    if cur[-1] in "”》」』":
+        # a quoted name ends the line: a table row, unless the next line just finishes the clause
+        head = re.split(r"[，,。；]", nxt, maxsplit=1)
+        if not (len(head) > 1 and len(head[0]) <= 6 and not re.search(r"[“《]", head[0])):
+            return False
     if len(cur) < 0.5 * len(nxt):
         return False  # a heading or label above longer text
     cur_bare, nxt_bare = _outside_quotes(cur), _outside_quotes(nxt)

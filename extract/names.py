@@ -80,16 +80,30 @@ def trim_left(name: str) -> str:
     for i in range(1, core_end - 1):
         m = _boundary_re().search(name[:i])
         if m and core_end - i >= 2 and (len(m.group(0)) >= 2 or m.group(0) == "的"):
+            if GENERIC_CORE.fullmatch(name[i:core_end]):
+                continue  # 投资|管理有限公司: the cue word is part of the name here
             best = i
     name = name[best:]
-    # single-character cue words (与, 由, 和 …) only at the very start
+    # a date glued to the name ("同年9月与X公司"): cut after it
+    date = None
+    for date in re.finditer(r"\d+(?:年|月|日)(?:底|末|初)?", name[: len(name) - len(suffix)]):
+        pass
+    if date is not None and len(name) - len(suffix) - date.end() >= 2:
+        name = name[date.end():]
+    # single-character cue words (与, 由, 和 …): at the start, or inside when a long name remains
+    core_len = len(name) - len(suffix)
+    for i in range(core_len - 1, 0, -1):
+        if name[i - 1] in SINGLE_CHAR_CUES and core_len - i >= 3:
+            name = name[i:]
+            break
     while len(name) - len(suffix) > 2 and name[0] in SINGLE_CHAR_CUES:
         name = name[1:]
     return name.lstrip("、，,·-")
 
 
+GENERIC_CORE = re.compile(r"(?:资产|投资|基金|养老|健康|财富|产业|金融|科技|信息)?(?:管理|发展|服务|咨询|控股|实业|科技|产业|保险|投资|有限|股份)*")
 SINGLE_CHAR_CUES = frozenset(w for w in lx.LEFT_BOUNDARIES if len(w) == 1) - {"中", "家", "首", "之", "个", "所"}
-GENERIC_ORG_PREFIX = re.compile(r"^(?:综合性|全国性|创新型|科技型|大型|国有|卓越|一流|头部|领先|知名|多家|各家|综合|现代|国际一流|专业|优秀|主要|重点|相关|其他|中小|小微|民营|金融|保险|该|本|我|各)")
+GENERIC_ORG_PREFIX = re.compile(r"^(?:年度|最佳|十佳|优秀|杰出|综合性|全国性|创新型|科技型|大型|国有|卓越|一流|头部|领先|知名|多家|各家|综合|现代|国际一流|专业|优秀|主要|重点|相关|其他|中小|小微|民营|金融|保险|该|本|我|各)")
 # a suffix word used as a common noun: 集团层面, 银行网点, 公司治理 …
 COMMON_NOUN_AFTER = re.compile(r"^(?:层面|内部|内|各|总部|战略|业务|网点|业|系统|客户|保险|账户|卡|理财|渠道|董事|管理|化|级|型|性|整体|上下|品牌|文化|官网|员工|党委|本部)")
 
@@ -101,16 +115,17 @@ def find_legal_orgs(text: str) -> list[Found]:
     for m in _suffix_re().finditer(text):
         ends.append((m.start(), m.start() + len(m.group(1)), m.group(1)))
     starts = {s for s, _, _ in ends}
+    legal_ends = {e for _, e, suf in ends if suf in STRONG_ORG_SUFFIXES}
     for s, e, suffix in ends:
         if suffix not in STRONG_ORG_SUFFIXES:
             continue
         # a longer legal form continues right after ("集团" + "有限公司"): let that one make the name
         if e in starts and any(s2 == e and suf2 in ("有限公司", "股份有限公司", "有限责任公司", "公司") for s2, _, suf2 in ends):
             continue
-        if COMMON_NOUN_AFTER.match(text[e:]):
+        if COMMON_NOUN_AFTER.match(text[e:]) or text[e:e + 1] in "）)":
             continue
         left = s
-        while left > 0 and s - left < 22 and re.match(NAME, text[left - 1]):
+        while left > 0 and s - left < 22 and re.match(NAME, text[left - 1]) and left not in legal_ends:
             if text[left - 1] in "）)":
                 opener = max(text.rfind("（", max(0, left - 8), left), text.rfind("(", max(0, left - 8), left))
                 if opener < 0 or "简称" in text[opener:left]:
@@ -134,24 +149,51 @@ def _drop_nested(found: list[Found]) -> list[Found]:
     return sorted(out, key=lambda f: f.start)
 
 
-ALIAS_RE = re.compile(
-    r"[（(](?:以下|下文)?(?:简称|称)[为:：]?(?P<aliases>(?:[“\"「『]?[^”\"」』，,、或和)）]{1,20}[”\"」』]?(?:[、,，或和及]|以及)?){1,4})[)）]"
-)
+ALIAS_OPEN_RE = re.compile(r"[（(](?:以下|下文|下同)?(?:简称|称)")
+_ENGLISH_NAME = re.compile(r"英文(?:名称|全称|名)?(?:为|是)?[:：]?\s*(?P<en>[A-Za-z][A-Za-z0-9&.,'()\- ]{2,80}?)(?=[，,；;）)]*(?:[，,；;]|简称|$))")
+
+
+def _paren_end(text: str, start: int) -> int:
+    """Index just past the bracket that closes the one opening at ``start`` (nested ones allowed)."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] in "（(":
+            depth += 1
+        elif text[i] in "）)":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return -1
 
 
 def find_alias_definitions(text: str) -> list[tuple[Found, list[str]]]:
-    """``X（以下简称“Y”或“Z”）`` definitions: the defined name and its short forms."""
+    """``X（以下简称“Y”或“Z”，英文名称 …，简称“W”）``: the defined name and all its short forms."""
     out = []
-    for m in ALIAS_RE.finditer(text):
+    for m in ALIAS_OPEN_RE.finditer(text):
+        end = _paren_end(text, m.start())
+        if end < 0:
+            continue
+        inner = text[m.start() + 1: end - 1]
+        aliases = re.findall(r"[“\"「『]([^”\"」』]{1,30})[”\"」』]", inner)
+        if not aliases:
+            bare = re.match(r"(?:以下|下文)?(?:简称|称)[为:：]?([^，,、或）)]{2,20})", inner)
+            aliases = [bare.group(1)] if bare else []
+        english = _ENGLISH_NAME.search(inner)
+        if english:
+            aliases.append(english.group("en").strip(" ，,"))
         before = text[: m.start()]
-        aliases = [a for a in re.split(r"[“”\"「」『』、，,]|或|和|以及|及", m.group("aliases")) if a.strip()]
         name_match = re.search(rf"[{lx.NAME_CHARS}]{{2,40}}$", before)
-        if not name_match:
+        if not name_match or not aliases:
             continue
         name = trim_left(name_match.group(0))
         start = m.start() - len(name)
-        label = "FUND" if name.endswith(lx.FUND_SUFFIXES) else "ORG"
-        out.append((Found(start, m.start(), name, label, is_company_name(name)), [a.strip() for a in aliases]))
+        if name.endswith(lx.FUND_SUFFIXES):
+            label = "FUND"
+        elif org_suffix(name):
+            label = "ORG"
+        else:
+            continue  # 独立个人保险代理人（以下简称“独代”）: not an entity
+        out.append((Found(start, m.start(), name, label, is_company_name(name)), [a.strip() for a in aliases if a.strip()]))
     return out
 
 
@@ -384,15 +426,20 @@ def award_after(text: str, pos: int) -> tuple[int, int, str] | None:
     return pos, pos + len(name), name
 
 
+ISSUED_BY_PREFIX = re.compile(r"^(?P<org>[^“”《》，。]{2,30}?)(?:公布|发布|评选|颁发|主办|评定|认定)的(?=[“《]|\d{4})")
+
+
 def tidy_award(name: str) -> str:
-    """The award name without the quotes around the whole of it and without 称号."""
-    name = re.sub(r"(?:称号|荣誉称号)$", "", name)
+    """The award name without the quotes around the whole of it, without 称号/名单 and without the issuer
+    that a "X发布的“Y”" form puts before it."""
+    name = ISSUED_BY_PREFIX.sub("", name)
+    name = re.sub(r"(?:称号|荣誉称号|名单|榜单)$", "", name)
     if len(name) >= 2 and name[0] in "“\"" and name[-1] in "”\"" and name.count("“") == 1:
         name = name[1:-1]
     return name.strip()
 
 
-NOT_AWARD = re.compile(r"(?:现场|活动|仪式|会议|论坛|峰会|大会|典礼|发布会|获奖对象|颁奖机构|奖项名称|奖项与|荣誉与|获奖情况|奖励机制|奖惩)")
+NOT_AWARD = re.compile(r"(?:现场|活动|仪式|会议|论坛|峰会|大会|典礼|发布会|获奖对象|获奖单位|获奖主体|颁奖机构|颁发机构|奖项名称|奖项与|荣誉与|获奖情况|奖励机制|奖惩)")
 
 
 def looks_like_award(name: str) -> bool:
@@ -401,8 +448,10 @@ def looks_like_award(name: str) -> bool:
         return False
     if NOT_AWARD.search(name) and not re.search(r"奖”?$|奖项?$|案例”?$|榜", name[-6:]):
         return False
-    if re.search(r"(?:获奖对象|颁奖机构|奖项名称|奖项与认可|荣誉与认可)", name):
+    if re.search(r"(?:获奖对象|获奖单位|获奖主体|颁奖机构|颁发机构|奖项名称|奖项与认可|荣誉与认可)", name):
         return False
+    if re.search(r"\d+强", name):
+        return True
     if re.search(r"[，。；]", name.replace("，", "") if name.count("“") else name):
         return False
     return any(w in name for w in lx.AWARD_WORDS)
@@ -498,3 +547,33 @@ def _split_args(text: str) -> list[str]:
         else:
             out.append(part)
     return out
+
+
+
+@lru_cache(maxsize=None)
+def _subject_org_re() -> re.Pattern[str]:
+    suffixes = _alternation(lx.COMPANY_SUFFIXES)
+    return re.compile(rf"^(?P<name>[{_CJK}A-Za-z]{{2,6}}?(?:{suffixes}))(?=[与和在于以将已还也作对向为是被荣获入携联坚持深积推发设认通围全实开不])")
+
+
+CLAUSE_START = re.compile(r"(?:^|[，。；：、])(?:(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?[，,]?|同时[，,]?|此外[，,]?|其中[，,]?)?")
+
+
+def find_subject_orgs(text: str) -> list[Found]:
+    """Short organisation names opening a clause before a verb (安信农险与…, 某某健康险联合…): the clause
+    position says that an actor stands there, so a short business suffix (农险, 健康险, 资本 …) is enough."""
+    found = []
+    for m in CLAUSE_START.finditer(text):
+        pos = m.end()
+        sm = _subject_org_re().match(text[pos:])
+        if not sm:
+            continue
+        name = sm.group("name")
+        suffix = org_suffix(name) or ""
+        core = name[: len(name) - len(suffix)]
+        if len(core) < 2 or GENERIC_ORG_PREFIX.match(name) or re.search(r"\d|我们|公司|集团|本|该", core):
+            continue
+        if name.endswith(("投资", "科技", "能源", "保险", "电力", "汽车", "地产", "医药")) and len(core) < 3:
+            continue
+        found.append(Found(pos, pos + len(name), name, "ORG", True))
+    return found

@@ -73,13 +73,42 @@ def sentence_subject(sent: Sentence, ctx_actor: tuple[str, str] = (REPORTER, "OR
     self_word = SELF_RE.match(sent.text[pos:])
     if self_word:
         # 公司/该公司 in a member company's paragraph is that company; 集团/我们 is the reporter
-        if self_word.group(0) in ("公司", "我公司", "本公司") and ctx_actor[0] != REPORTER:
+        if self_word.group(0) in ("公司", "我公司", "本公司", "该公司") and ctx_actor[0] != REPORTER:
             return ctx_actor
         return REPORTER, "ORG"
     return None
 
 
 QUOTE_CHARS = "“《「\"'"
+
+
+CLAUSE_HEAD = re.compile(
+    r"^(?:(?:截至|截止|于|在)?(?:\d{4}年)?(?:度|底|末|初|内|中)?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:前夕|期间|当天|以来)?|同年\d{1,2}月|"
+    r"同时|此外|另外|其中|近年来|目前|报告期内|今年|随后|之后|此后|并|还|也|案例[:：]?)*"
+)
+
+
+def clause_subject(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:
+    """The actor of the clause that holds ``pos``: an organisation or pronoun opening the clause, else the
+    sentence's subject, else the carried actor. 该公司/其 point back to the sentence's subject."""
+    c_start, _ = clause_bounds(sent.text, pos)
+    head = CLAUSE_HEAD.match(sent.text[c_start:pos])
+    at = c_start + (head.end() if head else 0)
+    if sent.text[at:at + 1] in QUOTE_CHARS:
+        at += 1
+    for m in sent.mentions:
+        if m.start == at and m.end <= pos and m.label in ("ORG", "COMMUNITY"):
+            return m.name, m.label
+    word = re.match(r"(?:该公司|该行|其|公司|我公司|本公司|集团|本集团|我们|我司)", sent.text[at:pos])
+    if word and c_start > 0:
+        if word.group(0) in ("该公司", "该行", "其") and sent.subject:
+            return sent.subject, sent.subject_label
+        if word.group(0) in ("集团", "本集团", "我们"):
+            return REPORTER, "ORG"
+        return (sent.subject, sent.subject_label) if sent.subject else (ctx.actor, ctx.actor_label)
+    if sent.subject:
+        return sent.subject, sent.subject_label
+    return ctx.actor, ctx.actor_label
 
 
 def orgs_in(sent: Sentence, start: int, end: int) -> list[M]:
@@ -113,16 +142,17 @@ def _fact(sent: Sentence, s: str, p: str, o: str, pos: int, s_label="ORG", o_lab
 
 # --- subsidiaryOf -------------------------------------------------------------------------------
 MEMBER_LIST_RE = re.compile(
-    r"(?:下设|旗下(?:拥有|设有|有|包括)?|设有|拥有|包括|控股)(?P<list>[^。；：]{2,120}?)(?:等)?(?:\d+家|[一二三四五六七八九十]+家)?"
-    r"(?:专业)?(?:成员公司|子公司|附属公司|成员单位|专业公司|控股子公司|全资子公司)"
+    r"(?:下设|旗下(?:拥有|设有|有|包括)?|设有|拥有|包括|控股)(?P<list>[^。；：]{2,320}?)(?:等)?(?:\d+家|[一二三四五六七八九十]+家)?"
+    r"(?:专业)?(?:成员公司|子公司|附属公司|成员单位|专业公司|控股子公司|全资子公司|专业平台|专业机构)"
 )
+_PAREN = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)]")
 SUB_OF_RE = re.compile(r"(?P<child>[^，。；]{2,30}?)(?:是|为|系)(?P<parent>[^，。；]{0,30}?)(?:旗下|下属|的)(?:全资|控股)?(?:子公司|成员公司)")
 
 
 def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """``下设A、B、C等成员公司`` -> (position, [A, B, C])."""
     for m in MEMBER_LIST_RE.finditer(text):
-        items = [re.sub(r"^(?:包括|有|为)", "", x) for x in nm.split_list(m.group("list"))]
+        items = [re.sub(r"^(?:包括|有|为|拥有)", "", x) for x in nm.split_list(_PAREN.sub("", m.group("list")))]
         items = [x for x in items if 2 <= len(x) <= 30 and not re.search(r"\d|^[一二三四五六七八九十几多数若干]+[个家所]|省|分支|机构", x)]
         if items:
             yield m.start(), items
@@ -140,8 +170,28 @@ FOUNDED_BY_RE = re.compile(r"由(?P<list>[^。；]{2,150}?)(?:共同|联合)?(?:
 HELD_BY_RE = re.compile(r"由(?P<holder>[^，。；、]{2,40}?)(?:控股|全资控股|绝对控股|持股|参股)")
 
 
+SHAREHOLDER_LIST_RE = re.compile(r"(?P<list>[^。；：]{2,200}?)等?(?:为|是)(?P<target>公司|本公司|集团|本集团|[^，。；]{2,20}?)的?(?:主要|第一大|控股|重要)?(?:[AH]股)?股东")
+HOLDS_RE = re.compile(r"(?:分别)?(?:持有|控股|参股)(?P<list>[^，。；]{2,80}?)(?:约|逾|超过)?[\d.]+%(?:和|、|及)?")
+
+
 def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
     subject = sent.subject or ctx.actor
+    for m in SHAREHOLDER_LIST_RE.finditer(sent.text):
+        target_text = m.group("target")
+        known = orgs_in(sent, m.start("target"), m.end("target"))
+        target = known[0].name if known else (clause_subject(sent, m.start(), ctx)[0] if target_text in ("公司", "本公司", "集团", "本集团") else None)
+        if target is None:
+            continue
+        for org in orgs_in(sent, m.start("list"), m.end("list")):
+            if org.company and org.name != target:
+                yield _fact(sent, org.name, "shareholderOf", target, m.start(), cue="shareholder-list")
+    for m in re.finditer(r"(?:分别)?持有(?P<rest>[^。；]{2,120}?)的?(?:股份|股权)", sent.text):
+        holder, label = clause_subject(sent, m.start(), ctx)
+        if label != "ORG":
+            continue
+        for org in orgs_in(sent, m.start("rest"), m.end("rest")):
+            if org.name != holder and re.match(r"^(?:约|逾|超过)?[\d.]+%", sent.text[org.end:org.end + 8]):
+                yield _fact(sent, holder, "shareholderOf", org.name, m.start(), cue="holds-shares")
     for regex, group in ((FOUNDED_BY_RE, "list"), (HELD_BY_RE, "holder")):
         for m in regex.finditer(sent.text):
             # the company founded / held is the organisation just before 由, or the sentence subject
@@ -189,9 +239,9 @@ def _fund_named_orgs(sent: Sentence, start: int, end: int) -> list[M]:
 
 
 def rule_partner(sent: Sentence, ctx: Context) -> Iterator[Fact]:
-    subject = sent.subject or ctx.actor
     for pos, org in partner_args(sent):
-        if org.name != subject:
+        subject, label = clause_subject(sent, pos, ctx)
+        if org.name != subject and label == "ORG":
             yield _fact(sent, subject, "partnerOf", org.name, pos, cue="joint-action")
 
 
@@ -201,11 +251,11 @@ INVEST_CUE = re.compile(r"(?:认缴|出资|投资|认购|缴款|注资|投入)")
 
 
 def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
-    subject = sent.subject or ctx.actor
     funds = [m for m in sent.mentions if m.label == "FUND"]
     partners = [org.name for _, org in partner_args(sent)]
     for fund in funds:
         ctx.last_fund = fund.name
+        subject, _ = clause_subject(sent, fund.start, ctx)
         c_start, c_end = clause_bounds(sent.text, fund.start)
         before = sent.text[max(0, fund.start - 40): fund.start]
         clause_before = sent.text[c_start: fund.start]
@@ -234,12 +284,30 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
     if by and ctx.last_fund and not any(f.start > by.start() for f in funds):
         for org in orgs_in(sent, by.start("org"), by.end("org")):
             yield _fact(sent, org.name, "sponsorOf", ctx.last_fund, by.start(), o_label="FUND", cue="set-up-by")
-    if not funds and ctx.last_fund:
-        # "已向基金出资3.72亿元": the fund of the previous sentence
-        m = re.search(r"(?:向|对)(?:该|上述)?基金(?:累计|合计)?(?:出资|注资|缴款|投资)", sent.text)
-        if m:
-            amount = amount_near(sent.text, m.start(), len(sent.text))
-            yield _fact(sent, subject, "investsIn", ctx.last_fund, m.start(), o_label="FUND", amount=amount, cue="invested")
+    if ctx.last_fund:
+        # "已向基金出资3.72亿元" / "其中，X认缴出资20亿元": the fund named just before
+        for m in re.finditer(r"(?:(?:向|对)(?:该|上述)?基金(?:累计|合计)?(?:出资|注资|缴款|投资)|认缴出资|认缴|出资)(?=约|超|逾|近|\d|[一二三四五六七八九十])", sent.text):
+            c_start, c_end = clause_bounds(sent.text, m.start())
+            if any(c_start <= f.start < c_end for f in funds) or orgs_in_after(sent, m.end(), c_end):
+                continue
+            amount = amount_near(sent.text, m.start(), c_end)
+            if amount:
+                subject, _ = clause_subject(sent, m.start(), ctx)
+                yield _fact(sent, subject, "investsIn", ctx.last_fund, m.start(), o_label="FUND", amount=amount, cue="invested")
+    # "以约8亿元参与X公司的战略融资" / "投资X公司" / "入股X": a stake in a company
+    for m in re.finditer(r"(?:参与|投资|入股|增资|战略投资|领投|跟投)", sent.text):
+        c_start, c_end = clause_bounds(sent.text, m.start())
+        targets = [o for o in orgs_in_after(sent, m.end(), min(c_end, m.end() + 30)) if o.company and o.start - m.end() <= 2]
+        if targets and re.match(r"^[^，。；]{0,6}?(?:的)?(?:战略融资|增资|股权|股份|融资|战略投资)?", sent.text[targets[0].end:]):
+            subject, label = clause_subject(sent, m.start(), ctx)
+            if label == "ORG" and subject != targets[0].name:
+                amount = amount_near(sent.text, c_start, c_end)
+                yield _fact(sent, subject, "investsIn", targets[0].name, m.start(), amount=amount, cue="stake")
+
+
+def orgs_in_after(sent: Sentence, start: int, end: int) -> list[M]:
+    """ORG mentions starting in [start, end)."""
+    return [m for m in sent.mentions if m.label == "ORG" and start <= m.start < end]
 
 
 # --- operates / serves --------------------------------------------------------------------------
@@ -248,8 +316,10 @@ SERVE_CUE = re.compile(r"走进|前往|来到|深入|慰问|志愿|公益|关爱
 
 
 def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
-    subject = sent.subject if sent.subject_label == "ORG" and sent.subject else ctx.actor
     for com in (m for m in sent.mentions if m.label == "COMMUNITY"):
+        subject, label = clause_subject(sent, com.start, ctx)
+        if label != "ORG":
+            subject = ctx.actor
         before = sent.text[max(0, com.start - 12): com.start]
         after = sent.text[com.end: com.end + 12]
         served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为)$", before) and SERVE_CUE.search(sent.text)
@@ -263,6 +333,7 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 # --- receivedAward / awardedBy ------------------------------------------------------------------
 AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|获得|摘得|斩获|获颁|喜获|再获|评为|获)(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
 ISSUER_PATTERNS = (
+    re.compile(r"(?P<org>[^，。；“”《》]{2,30}?)(?:公布|发布|评选|评定|认定)的(?=[“《]|\d{4})"),
     re.compile(r"由(?P<org>[^，。；]{2,30}?)(?:主办|颁发|评选|发起|举办|授予|联合发布|发布)"),
     re.compile(r"(?:在|于)?(?P<org>[^，。；在于]{2,30}?)(?:主办|举办|颁发|发起|评选)的"),
     re.compile(r"被(?P<org>[^，。；]{2,30}?)(?:评为|授予|认定为|列为)"),
@@ -302,9 +373,7 @@ def _recipient_before(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]
             if product.startswith(member):
                 return member, "ORG"
         return REPORTER, "ORG"
-    if sent.subject:
-        return sent.subject, sent.subject_label
-    return ctx.actor, ctx.actor_label
+    return clause_subject(sent, pos, ctx)
 
 
 def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
