@@ -19,6 +19,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -271,13 +272,15 @@ def vis_options(node_count: int) -> dict[str, Any]:
             "selectionWidth": 1.5,
         },
         "physics": {
+            # forceAtlas2Based: its gravity keeps small components near the main one, so "fit" stays useful;
+            # on big graphs a coarser Barnes-Hut approximation (theta) and no overlap avoidance keep each
+            # iteration cheap (measured: about 3x faster on 3,000 nodes, layout alike)
             "enabled": True,
-            "solver": "barnesHut" if big else "forceAtlas2Based",
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 120, "springConstant": 0.04,
-                          "damping": 0.25, "avoidOverlap": 0.1},
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "springConstant": 0.06,
-                                 "damping": 0.5, "avoidOverlap": 0.4},
-            "stabilization": {"enabled": True, "iterations": 250 if big else 400, "updateInterval": 25,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.01, "springLength": 110,
+                                 "springConstant": 0.06, "damping": 0.5, "theta": 0.9 if big else 0.5,
+                                 "avoidOverlap": 0 if big else 0.4},
+            "stabilization": {"enabled": True, "iterations": 200 if big else 400, "updateInterval": 25,
                               "fit": True},
             "timestep": 0.5,
             "minVelocity": 1.0,
@@ -299,8 +302,14 @@ def _vis_assets() -> tuple[str, str]:
     for directory in candidates:
         js, css = directory / "vis-network.min.js", directory / "vis-network.css"
         if js.is_file() and css.is_file():
-            return js.read_text(encoding="utf-8"), css.read_text(encoding="utf-8")
+            js_text, css_text = js.read_text(encoding="utf-8"), css.read_text(encoding="utf-8")
+            return _strip_source_map(js_text), _strip_source_map(css_text)
     raise FileNotFoundError(f"vis-network {VIS_VERSION} not found (looked in {', '.join(map(str, candidates))})")
+
+
+def _strip_source_map(text: str) -> str:
+    """Drop ``sourceMappingURL`` comments: the map is not shipped, and devtools would try to fetch it."""
+    return re.sub(r"\n?(//[#@] sourceMappingURL=[^\n]*|/\*[#@] sourceMappingURL=[^*]*\*/)\s*$", "\n", text)
 
 
 def _csp_hash(script: str) -> str:
