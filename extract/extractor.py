@@ -52,6 +52,12 @@ def find_reporter(docs, gaz: Gazetteer, candidates: list[str]) -> str | None:
     most often in the report."""
     if candidates:
         return candidates[0]
+    # the company profile defines the reporter: the first company with a 以下简称 in the first pages
+    early = docs[: max(10, len(docs) // 8)]
+    for doc in early:
+        for found, aliases in doc._.csr_found or []:
+            if found.label == "ORG" and found.company and aliases and not aliases == ["\u0000listed"]:
+                return found.name
     counts: dict[str, int] = {}
     for doc in docs:
         for s, e, name, label in gaz.find(doc.text):

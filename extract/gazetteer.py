@@ -10,6 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+GLUED_AFTER_BRAND = re.compile(
+    r"(?:人寿|财险|产险|寿险|养老|资产|资管|健投|投控|在线|健康|医疗|之家|家园|保险|集团|银行|证券|基金|信托|"
+    r"控股|投资|科技|金融|社区|公益|溢彩|方案|e|E|[·•])"
+)
 
 
 @dataclass
@@ -44,7 +48,10 @@ class Gazetteer:
             # a short name glued inside a longer word is not a use of it ("大家人寿" in "大家人寿险")
             if len(name) <= 4 and m.end() < len(text) and self.labels[name] == "ORG":
                 nxt = text[m.end()]
-                if nxt in "险司":
+                if nxt in "险司·•":
+                    continue
+                # a two-character brand followed by a business or brand word is a longer name (X人寿, X之家)
+                if len(name) <= 2 and GLUED_AFTER_BRAND.match(text, m.end()):
                     continue
             out.append((m.start(), m.end(), name, self.labels[name]))
         return out

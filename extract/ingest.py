@@ -120,7 +120,7 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
     if len(cur) < 0.5 * len(nxt):
         return False  # a heading or label above longer text
     cur_bare, nxt_bare = _outside_quotes(cur), _outside_quotes(nxt)
-    if nxt[0] in OPENERS and not _INNER_PUNCT.search(cur_bare):
+    if nxt[0] in "“《「『" and not _INNER_PUNCT.search(cur_bare):
         return False  # a new table row starting with a quoted name
     if nxt[-1] in "。！？；" or _INNER_PUNCT.search(nxt_bare):
         return True

@@ -93,7 +93,7 @@ def trim_left(name: str) -> str:
     # single-character cue words (与, 由, 和 …): at the start, or inside when a long name remains
     core_len = len(name) - len(suffix)
     for i in range(core_len - 1, 0, -1):
-        if name[i - 1] in SINGLE_CHAR_CUES and core_len - i >= 3:
+        if name[i - 1] in "与和及同被由向" and core_len - i >= 3:
             name = name[i:]
             break
     while len(name) - len(suffix) > 2 and name[0] in SINGLE_CHAR_CUES:
@@ -149,7 +149,7 @@ def _drop_nested(found: list[Found]) -> list[Found]:
     return sorted(out, key=lambda f: f.start)
 
 
-ALIAS_OPEN_RE = re.compile(r"[（(](?:以下|下文|下同)?(?:简称|称)")
+ALIAS_OPEN_RE = re.compile(r"[（(](?:(?:以下|下文|下同)?(?:简称|称)|(?=[“\"「][^”\"」]{1,20}[”\"」][）)]))")
 _ENGLISH_NAME = re.compile(r"英文(?:名称|全称|名)?(?:为|是)?[:：]?\s*(?P<en>[A-Za-z][A-Za-z0-9&.,'()\- ]{2,80}?)(?=[，,；;）)]*(?:[，,；;]|简称|$))")
 
 
@@ -364,8 +364,8 @@ def find_communities(text: str) -> list[Found]:
         if m.group("brand"):
             name = m.group("brand")
             start, end = m.start("brand"), m.end("brand")
-            tail = name.split("·")[-1] if "·" in name else name
-            if not (tail.endswith(lx.COMMUNITY_SUFFIXES) or lx.city_in(tail)):
+            brand_word, _, tail = re.split(r"([·•・])", name, maxsplit=1)[0], None, re.split(r"[·•・]", name, maxsplit=1)[-1]
+            if not (tail.endswith(lx.COMMUNITY_SUFFIXES) or lx.city_in(tail) or re.search(r"[家园苑城汇里]$", brand_word)):
                 continue
         else:
             raw = m.group("plain")

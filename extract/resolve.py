@@ -153,6 +153,10 @@ class Resolver:
         self._merge_award_variants(uf)
         self._merge_communities(uf)
 
+        brands = {re.split(r"[·•・]", n)[0] for lab, n in self.surfaces if lab == "COMMUNITY" and re.search(r"[·•・]", n)}
+        for key in [k for k in self.surfaces if k[0] == "COMMUNITY" and k[1] in brands]:
+            del self.surfaces[key]  # the brand of a chain of communities is not itself a community
+        kept = [f for f in kept if not (f.object_label == "COMMUNITY" and f.object in brands)]
         clusters: dict[str, list[Surface]] = {}
         for (label, name), surface in self.surfaces.items():
             clusters.setdefault(uf.find(f"{label}\t{name}"), []).append(surface)
@@ -361,8 +365,13 @@ def community_city(entity: Entity, sentence: str) -> str | None:
         i = sentence.find(name)
         if i > 0:
             m = re.search(r"位于(?P<place>[^，。；]{2,12}?)的?[^，。；]*$", sentence[:i])
-            if m:
+            if m and lx.city_in(m.group("place")):
                 return lx.city_in(m.group("place"))
+        if i >= 0:
+            after = sentence[i + len(name): i + len(name) + 14]
+            m = re.match(r"^(?:[（(](?P<paren>[^）)]{2,10})[）)]|(?:位于|坐落于|地处|落户)(?P<at>[^，。；]{2,10}))", after)
+            if m and lx.city_in(m.group("paren") or m.group("at")):
+                return lx.city_in(m.group("paren") or m.group("at"))
     return None
 
 
