@@ -10,6 +10,7 @@ from extract.gazetteer import Gazetteer
 from extract.ingest import Document
 from extract.records import REPORTER, Extraction, Fact
 from extract.relations import member_lists
+from extract.tables import table_facts
 from extract.resolve import Resolver
 
 
@@ -101,7 +102,7 @@ def extract_document(document: Document) -> Extraction:
     relations = nlp.get_pipe("csr_relations")
     relations.configure(gaz, members)
     facts: list[Fact] = []
-    actors = set(members) | ({reporter} if reporter else set())
+    actors = _recipient_names(reporter, members, alias_pairs)
     for doc in docs:
         heading = _heading_actor(doc.text, gaz)
         if heading in actors:
@@ -110,12 +111,22 @@ def extract_document(document: Document) -> Extraction:
             relations.context.section_actor = REPORTER
         relations(doc)
         facts.extend(doc._.csr_facts or [])
+    recipients = _recipient_names(reporter, members, alias_pairs)
+    facts.extend(table_facts(document.units, gaz, recipients))
     resolver = Resolver(document, reporter, gaz, members, alias_pairs)
     for doc in docs:
         resolver.add_mentions(doc)
     for name, line in award_rows(document):
         resolver.add_award(name, line)
     return resolver.resolve(facts)
+
+
+def _recipient_names(reporter: str | None, members: set[str], alias_pairs: list[tuple[str, str]]) -> set[str]:
+    """The reporting organisation and its member companies, under every name the report gives them."""
+    names = set(members) | ({reporter} if reporter else set())
+    for _ in range(2):
+        names |= {alias for alias, name in alias_pairs if name in names} | {name for alias, name in alias_pairs if alias in names}
+    return names
 
 
 def reporter_variants(reporter: str, texts: list[str]) -> list[str]:

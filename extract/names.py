@@ -269,7 +269,7 @@ def find_funds(text: str) -> list[Found]:
 @lru_cache(maxsize=None)
 def _community_re() -> re.Pattern[str]:
     suffixes = _alternation(lx.COMMUNITY_SUFFIXES)
-    brand = (rf"(?P<brand>[{_CJK}A-Za-z]{{2,4}}[·•・][{_CJK}A-Za-z0-9]{{2,20}}?"
+    brand = (rf"(?P<brand>(?:[{_CJK}]的家|[^\W\d_的]{{2,4}})[·•・][{_CJK}A-Za-z0-9]{{2,20}}?"
              rf"(?:(?:{suffixes})|(?=荣获|获评|荣膺|入选|获得|正式|落地|开业|运营|启幕|开园|投入|位于|坐落|[，。；、,（(\s]|$)))")
     plain = rf"(?P<plain>[{_CJK}A-Za-z0-9（）()]{{2,30}}?(?:{suffixes}))"
     return re.compile(f"{brand}|{plain}")
@@ -501,7 +501,8 @@ def find_cue_orgs(text: str) -> list[Found]:
                     bare = inner.group(1)
                 bare = trim_left(bare)
                 firm = re.fullmatch(rf"[{_CJK}A-Za-z]{{2,4}}基金", bare) and regex is not CUE_ARG_PATTERNS[3]
-                if not (org_suffix(bare) or firm) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
+                body = re.search(r"(?:服务中心|研究中心|信息中心|中心|研究会|管理局|气象局|局|厅|署)$", bare) and len(bare) >= 5
+                if not (org_suffix(bare) or firm or body) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
                     continue
                 if re.search(r"\d|个|家|多|等|各", bare):
                     continue

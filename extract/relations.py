@@ -142,7 +142,7 @@ def _fact(sent: Sentence, s: str, p: str, o: str, pos: int, s_label="ORG", o_lab
 
 # --- subsidiaryOf -------------------------------------------------------------------------------
 MEMBER_LIST_RE = re.compile(
-    r"(?:下设|旗下(?:拥有|设有|有|包括)?|设有|拥有|包括|控股)(?P<list>[^。；：]{2,320}?)(?:等)?(?:\d+家|[一二三四五六七八九十]+家)?"
+    r"(?P<cue>下设|旗下(?:还|也|另)?(?:拥有|设有|有|包括)?|设有|拥有|包括|控股)(?P<list>[^。；：]{2,320}?)(?:等)?(?:\d+家|[一二三四五六七八九十]+家)?"
     r"(?:专业)?(?:成员公司|子公司|附属公司|成员单位|专业公司|控股子公司|全资子公司|专业平台|专业机构)"
 )
 _PAREN = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)]")
@@ -153,16 +153,30 @@ def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """``下设A、B、C等成员公司`` -> (position, [A, B, C])."""
     for m in MEMBER_LIST_RE.finditer(text):
         items = [re.sub(r"^(?:包括|有|为|拥有)", "", x) for x in nm.split_list(_PAREN.sub("", m.group("list")))]
-        items = [x for x in items if 2 <= len(x) <= 30 and not re.search(r"\d|^[一二三四五六七八九十几多数若干]+[个家所]|省|分支|机构", x)]
+        items = [re.sub(r"^(?:还有|另有|也有|还|拥有|包括)", "", x) for x in items]
+        items = [x for x in items if 2 <= len(x) <= 30 and not re.search(r"\d|^[一二三四五六七八九十几多数若干]+[个家所]|省|分支|机构|的|^在", x)]
         if items:
             yield m.start(), items
 
 
+def controlled_lists(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Member lists introduced by 控股: the parent also holds shares in each member."""
+    for m in MEMBER_LIST_RE.finditer(text):
+        if m.group("cue") == "控股":
+            items = [x for x in nm.split_list(_PAREN.sub("", m.group("list"))) if 2 <= len(x) <= 30]
+            if items:
+                yield m.start(), items
+
+
 def rule_subsidiary(sent: Sentence, ctx: Context) -> Iterator[Fact]:
-    subject = sent.subject or ctx.actor
     for pos, items in member_lists(sent.text):
+        subject, _ = clause_subject(sent, pos, ctx)
         for item in items:
             yield _fact(sent, item, "subsidiaryOf", subject, pos, cue="member-list")
+    for pos, items in controlled_lists(sent.text):
+        subject, _ = clause_subject(sent, pos, ctx)
+        for item in items:
+            yield _fact(sent, subject, "shareholderOf", item, pos, cue="controls")
 
 
 # --- shareholderOf ------------------------------------------------------------------------------
@@ -185,7 +199,12 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         for org in orgs_in(sent, m.start("list"), m.end("list")):
             if org.company and org.name != target:
                 yield _fact(sent, org.name, "shareholderOf", target, m.start(), cue="shareholder-list")
-    for m in re.finditer(r"(?:分别)?持有(?P<rest>[^。；]{2,120}?)的?(?:股份|股权)", sent.text):
+    for m in re.finditer(r"(?:是|为|系)(?P<rest>[^，。；]{2,40}?)的(?:第[一二三四五六七八九十\d]+大|发起|主要|重要|战略|控股)?股东", sent.text):
+        holder, label = clause_subject(sent, m.start(), ctx)
+        for org in orgs_in(sent, m.start("rest"), m.end("rest")):
+            if label == "ORG" and org.name != holder:
+                yield _fact(sent, holder, "shareholderOf", org.name, m.start(), cue="is-shareholder")
+    for m in re.finditer(r"(?:分别)?持有(?P<rest>[^。；]{2,120}?)的?(?:股份|股权)(?!有限)", sent.text):
         holder, label = clause_subject(sent, m.start(), ctx)
         if label != "ORG":
             continue
@@ -350,6 +369,7 @@ def _issuers(sent: Sentence) -> list[tuple[int, str]]:
             if not orgs_in(sent, m.start("org"), m.end("org")):
                 bare = re.sub(r"^.*?(?:在|于|由|被)", "", bare).strip("《》“”")
                 bare = re.sub(r"^\d{4}年(?:\d{1,2}月)?", "", bare).strip("《》“”")
+                bare = nm.trim_left(bare).strip("《》“”")
                 if nm.org_suffix(bare) and 2 <= len(bare) <= 20:
                     out.append((m.start(), bare))
     return out
@@ -361,7 +381,7 @@ def _recipient_before(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]
     starts with, else for the reporting organisation."""
     c_start, _ = clause_bounds(sent.text, pos)
     cands = [m for m in sent.mentions if m.end <= pos and m.label in ("ORG", "COMMUNITY") and m.start >= c_start
-             and not re.search(r"(?:被|由|在)$", sent.text[max(0, m.start - 1):m.start])
+             and not re.search(r"(?:被|由|在)《?$", sent.text[max(0, m.start - 2):m.start])
              and not re.match(r"^(?:主办|举办|颁发|评为|授予|发起|评选)", sent.text[m.end:m.end + 2])]
     if cands:
         return cands[-1].name, cands[-1].label

@@ -40,7 +40,7 @@ RELATION_SHAPES = {
     "receivedAward": ({"ORG", "COMMUNITY"}, {"AWARD"}),
     "awardedBy": ({"AWARD"}, {"ORG"}),
 }
-SIZE_RE = re.compile(r"(?:总规模|认缴规模|目标规模|募集规模|基金规模|规模)(?:为|达|达到|约|超过|超)?")
+SIZE_RE = re.compile(r"(?:总规模|认缴规模|目标规模|募集规模|基金规模|发行规模|首期规模|规模|募资|募集资金|募集)(?:为|达|达到|约|超过|超|逾|近)?")
 
 
 def award_key(name: str) -> str:
@@ -379,7 +379,7 @@ def fund_size(entity: Entity, sentence: str) -> Amount | None:
     """The fund's size: an amount said with 规模 in a sentence that names the fund."""
     for m in SIZE_RE.finditer(sentence):
         for s, _, amount in find_amounts(sentence):
-            if m.end() <= s <= m.end() + 4:
+            if m.start() < s <= m.end() + 4:
                 return amount
     for s, e, amount in find_amounts(sentence):
         if sentence[e: e + 4].startswith(("规模", "的规模")):

@@ -1,0 +1,124 @@
+"""Flattened award tables: after a header of award / recipient / issuer columns, PDF extraction leaves one
+cell per line. This module reads them back into (award, recipient, issuer) facts.
+
+Cells are classified, not counted, because extraction scrambles column order: a cell naming the
+reporting group, a member company or a community is a recipient; another organisation name is an
+issuer; anything else is (part of) an award name. Each award takes the recipient and issuer cells that
+follow it up to the next award, and only when that is unambiguous (one recipient, at most one issuer).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract import lexicon as lx
+from extract import names as nm
+from extract.gazetteer import Gazetteer
+from extract.ingest import Unit
+from extract.records import REPORTER, Evidence, Fact
+
+HEADER = re.compile(
+    r"(?:奖项名称|荣誉名称|奖项|荣誉|获奖名称)|(?:获奖单位|获奖主体|获奖对象|获奖机构|获奖公司|获奖企业)|(?:颁奖机构|颁发机构|评选机构|颁奖单位|主办单位|授予机构|颁发单位)"
+)
+RECIPIENT_HEAD = re.compile(r"获奖单位|获奖主体|获奖对象|获奖机构|获奖公司|获奖企业")
+ISSUER_HEAD = re.compile(r"颁奖机构|颁发机构|评选机构|颁奖单位|主办单位|授予机构|颁发单位")
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int
+    kind: str  # award | recipient | issuer
+    name: str
+
+
+def _is_header(units: list[Unit], i: int) -> int:
+    """If a table header starts at unit ``i``, the number of units it spans, else 0."""
+    joined = ""
+    for span in range(1, 4):
+        if i + span > len(units):
+            break
+        joined += units[i + span - 1].text
+        if len(joined) > 60:
+            break
+        if RECIPIENT_HEAD.search(joined) and ISSUER_HEAD.search(joined):
+            return span
+    return 0
+
+
+def _classify(text: str, gaz: Gazetteer, recipients: set[str]) -> tuple[str, str]:
+    """(kind, name) of one cell."""
+    name = text.strip()
+    bare = name.strip("《》")
+    found = gaz.find(name)
+    whole = [f for f in found if f[0] == 0 and f[1] == len(name)]
+    if whole:
+        label, known = whole[0][3], whole[0][2]
+        if known in recipients or label == "COMMUNITY":
+            return "recipient", known
+        if label == "ORG":
+            return "issuer", known
+    if re.search(r"[·•・]", name) and not nm.looks_like_award(name) or bare in recipients:
+        return "recipient", bare
+    if nm.looks_like_award(nm.tidy_award(name)) and not nm.org_suffix(bare):
+        return "award", nm.tidy_award(name)
+    if len(bare) <= 20 and (nm.org_suffix(bare) or not nm.looks_like_award(bare)):
+        return "issuer", bare
+    return "award", nm.tidy_award(name)
+
+
+def table_facts(units: list[Unit], gaz: Gazetteer, recipients: set[str]) -> list[Fact]:
+    """receivedAward / awardedBy facts from every flattened award table of the report."""
+    facts: list[Fact] = []
+    i = 0
+    while i < len(units):
+        span = _is_header(units, i)
+        if not span:
+            i += 1
+            continue
+        cells: list[Cell] = []
+        j = i + span
+        while j < len(units) and len(units[j].text) <= 45 and not re.search(r"[。；]", units[j].text):
+            text = units[j].text
+            if not re.fullmatch(r"[-–—\s\d]+|.*(?:社会责任报告|可持续发展报告|ESG报告)\s*\d*", text):
+                kind, name = _classify(text, gaz, recipients)
+                if cells and kind != "recipient" and cells[-1].kind != "recipient" and _continues(cells[-1], text):
+                    prev = cells[-1]
+                    merged = prev.text + text
+                    cells[-1] = Cell(merged, prev.line, "award", nm.tidy_award(merged))
+                else:
+                    cells.append(Cell(text, units[j].first_line, kind, name))
+            j += 1
+        facts.extend(_rows(cells))
+        i = j
+    return facts
+
+
+def _continues(prev: Cell, text: str) -> bool:
+    """A long award name wrapped over two cells: the first part is not a complete name."""
+    return (prev.kind in ("award", "issuer") and not re.search(r"(?:奖|案例|榜|称号|机构|企业|品牌|公司|”)$", prev.text)
+            and not nm.org_suffix(prev.text.strip("《》")) and len(prev.text + text) <= 40)
+
+
+def _rows(cells: list[Cell]) -> list[Fact]:
+    facts = []
+    awards = [k for k, c in enumerate(cells) if c.kind == "award"]
+    for n, k in enumerate(awards):
+        end = awards[n + 1] if n + 1 < len(awards) else len(cells)
+        window = cells[k + 1: end]
+        recipients = [c for c in window if c.kind == "recipient"]
+        issuers = [c for c in window if c.kind == "issuer"]
+        award = cells[k]
+        if not nm.looks_like_award(award.name):
+            continue
+        evidence = Evidence(" ".join(c.text for c in [award, *window]), award.line)
+        if len(recipients) == 1 and len(issuers) <= 1:
+            r = recipients[0]
+            label = "COMMUNITY" if re.search(r"[·•・]", r.name) or r.name.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
+            facts.append(Fact(r.name, "receivedAward", award.name, evidence, label, "AWARD", cue="award-table"))
+            for iss in issuers:
+                facts.append(Fact(award.name, "awardedBy", iss.name, evidence, "AWARD", "ORG", cue="award-table"))
+    return facts
+
+
+__all__ = ["table_facts", "REPORTER"]
