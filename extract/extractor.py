@@ -99,6 +99,9 @@ def extract_document(document: Document) -> Extraction:
         for variant in reporter_variants(reporter, texts):
             gaz.add(variant, "ORG", True)
             alias_pairs.append((variant, reporter))
+    for short, full in member_short_forms(members, texts, gaz):
+        gaz.add(short, "ORG", True)
+        alias_pairs.append((short, full))
     relations = nlp.get_pipe("csr_relations")
     relations.configure(gaz, members)
     facts: list[Fact] = []
@@ -143,6 +146,20 @@ def reporter_variants(reporter: str, texts: list[str]) -> list[str]:
     candidates = {core + "保险", core + "集团", core + "保险集团", core + "控股", core + "金融", core + "集团公司"}
     joined = "\n".join(texts)
     return sorted(v for v in candidates if len(v) >= 4 and v != reporter and v in joined)
+
+
+def member_short_forms(members: set[str], texts: list[str], gaz: Gazetteer) -> list[tuple[str, str]]:
+    """A member company's name without its legal form (X养老保险股份有限公司 -> X养老), when the report
+    uses that short form and it is not already a known name."""
+    from extract.resolve import org_core
+
+    joined = "\n".join(texts)
+    out = []
+    for full in sorted(members):
+        core = org_core(full)
+        if len(core) >= 4 and core != full and core not in gaz.labels and core in joined:
+            out.append((core, full))
+    return out
 
 
 def _is_heading(text: str) -> bool:

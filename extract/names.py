@@ -115,7 +115,7 @@ def find_legal_orgs(text: str) -> list[Found]:
     for m in _suffix_re().finditer(text):
         ends.append((m.start(), m.start() + len(m.group(1)), m.group(1)))
     starts = {s for s, _, _ in ends}
-    legal_ends = {e for _, e, suf in ends if suf in STRONG_ORG_SUFFIXES}
+    legal_ends = {e for _, e, suf in ends if suf in STRONG_ORG_SUFFIXES and text[e:e + 1] not in "）)"}
     for s, e, suffix in ends:
         if suffix not in STRONG_ORG_SUFFIXES:
             continue
@@ -417,6 +417,8 @@ def award_after(text: str, pos: int) -> tuple[int, int, str] | None:
         # text after the last quote: keep short award words (奖, 金奖, 荣誉奖), drop the rest (的肯定 …)
         tail = text[last_close + 1: i]
         keep = re.match(r"^[^，。；“”]{0,6}?(?:奖|推介)(?!项)", tail)
+        if not keep and not re.search(r"的|了|是|并|和|与|为|中|在|等|之|以|后|上", tail) and len(tail) <= 12 and text[pos] in "《“":
+            keep = re.match(r"^.*$", tail)  # 《财富》世界500强: the name goes on after the quote
         cut = last_close + 1 + (keep.end() if keep else 0)
         name = text[pos:cut]
         i = cut

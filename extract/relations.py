@@ -363,8 +363,9 @@ def _issuers(sent: Sentence) -> list[tuple[int, str]]:
     out = []
     for regex in ISSUER_PATTERNS:
         for m in regex.finditer(sent.text):
-            for org in orgs_in(sent, m.start("org"), m.end("org")):
-                out.append((m.start(), org.name))
+            inside = orgs_in(sent, m.start("org"), m.end("org"))
+            if inside:  # the organisation right before 主办/颁发/评为 is the issuer
+                out.append((m.start(), inside[-1].name))
             bare = m.group("org").strip("《》“”")
             if not orgs_in(sent, m.start("org"), m.end("org")):
                 bare = re.sub(r"^.*?(?:在|于|由|被)", "", bare).strip("《》“”")

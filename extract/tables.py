@@ -60,7 +60,7 @@ def _classify(text: str, gaz: Gazetteer, recipients: set[str]) -> tuple[str, str
             return "issuer", known
     if re.search(r"[·•・]", name) and not nm.looks_like_award(name) or bare in recipients:
         return "recipient", bare
-    if nm.looks_like_award(nm.tidy_award(name)) and not nm.org_suffix(bare):
+    if nm.looks_like_award(nm.tidy_award(name)) and (not nm.org_suffix(bare) or nm.GENERIC_ORG_PREFIX.match(bare)):
         return "award", nm.tidy_award(name)
     if len(bare) <= 20 and (nm.org_suffix(bare) or not nm.looks_like_award(bare)):
         return "issuer", bare
@@ -89,7 +89,8 @@ def table_facts(units: list[Unit], gaz: Gazetteer, recipients: set[str]) -> list
                 else:
                     cells.append(Cell(text, units[j].first_line, kind, name))
             j += 1
-        facts.extend(_rows(cells))
+        columns = len(HEADER.findall("".join(u.text for u in units[i:i + span])))
+        facts.extend(_rows_by_columns(cells, columns) or _rows(cells))
         i = j
     return facts
 
@@ -100,24 +101,41 @@ def _continues(prev: Cell, text: str) -> bool:
             and not nm.org_suffix(prev.text.strip("《》")) and len(prev.text + text) <= 40)
 
 
+def _rows_by_columns(cells: list[Cell], columns: int) -> list[Fact] | None:
+    """Rows as consecutive groups of ``columns`` cells, when every group holds exactly one award (the
+    order inside a row may be scrambled); None when the cells do not fall into such rows."""
+    if columns < 2 or not cells or len(cells) % columns:
+        return None
+    rows = [cells[k:k + columns] for k in range(0, len(cells), columns)]
+    if not all(sum(c.kind == "award" for c in row) == 1 and sum(c.kind == "recipient" for c in row) <= 1 for row in rows):
+        return None
+    facts = []
+    for row in rows:
+        award = next(c for c in row if c.kind == "award")
+        rest = [c for c in row if c is not award]
+        facts.extend(_emit(award, rest))
+    return facts
+
+
+def _emit(award: Cell, window: list[Cell]) -> list[Fact]:
+    recipients = [c for c in window if c.kind == "recipient"]
+    issuers = [c for c in window if c.kind == "issuer"]
+    if not nm.looks_like_award(award.name) or len(recipients) != 1 or len(issuers) > 1:
+        return []
+    evidence = Evidence(" ".join(c.text for c in [award, *window]), award.line)
+    r = recipients[0]
+    label = "COMMUNITY" if re.search(r"[·•・]", r.name) or r.name.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
+    facts = [Fact(r.name, "receivedAward", award.name, evidence, label, "AWARD", cue="award-table")]
+    facts += [Fact(award.name, "awardedBy", i.name, evidence, "AWARD", "ORG", cue="award-table") for i in issuers]
+    return facts
+
+
 def _rows(cells: list[Cell]) -> list[Fact]:
     facts = []
     awards = [k for k, c in enumerate(cells) if c.kind == "award"]
     for n, k in enumerate(awards):
         end = awards[n + 1] if n + 1 < len(awards) else len(cells)
-        window = cells[k + 1: end]
-        recipients = [c for c in window if c.kind == "recipient"]
-        issuers = [c for c in window if c.kind == "issuer"]
-        award = cells[k]
-        if not nm.looks_like_award(award.name):
-            continue
-        evidence = Evidence(" ".join(c.text for c in [award, *window]), award.line)
-        if len(recipients) == 1 and len(issuers) <= 1:
-            r = recipients[0]
-            label = "COMMUNITY" if re.search(r"[·•・]", r.name) or r.name.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
-            facts.append(Fact(r.name, "receivedAward", award.name, evidence, label, "AWARD", cue="award-table"))
-            for iss in issuers:
-                facts.append(Fact(award.name, "awardedBy", iss.name, evidence, "AWARD", "ORG", cue="award-table"))
+        facts.extend(_emit(cells[k], cells[k + 1: end]))
     return facts
 
 
