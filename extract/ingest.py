@@ -102,6 +102,24 @@ def _outside_quotes(text: str) -> str:
     return _QUOTED.sub("", text)
 
 
+def _splits_word(cur: str, nxt: str) -> bool:
+    """Whether the line break falls inside a word, by jieba's segmentation of the text around it."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    left, right = cur[-4:], nxt[:4]
+    if not (re.match(r"[\u4e00-\u9fff]", left[-1:]) and re.match(r"[\u4e00-\u9fff]", right[:1])):
+        return False
+    pos = 0
+    for token in jieba.cut(left + right, HMM=False):
+        if pos < len(left) < pos + len(token):
+            return True
+        pos += len(token)
+    return False
+
+
 def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
     """Decide whether line ``nxt`` continues the sentence that ``cur`` broke off.
 
@@ -125,7 +143,11 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
     if nxt[-1] in "。！？；" or _INNER_PUNCT.search(nxt_bare):
         return True
     if not _INNER_PUNCT.search(cur_bare):
-        return False  # a table cell or a name standing alone
+        # a table cell or a name standing alone, unless the line reads as prose (function words, a
+        # quote the next line leaves open) or the break cuts a word in two (中国网财|经主办)
+        if re.search(r"[的了]", cur_bare) and len(cur) >= 0.8 * window_median and _balance(nxt) > 0:
+            return True
+        return _splits_word(cur, nxt)
     return len(cur) >= 0.8 * window_median
 
 

@@ -269,7 +269,7 @@ def find_funds(text: str) -> list[Found]:
 @lru_cache(maxsize=None)
 def _community_re() -> re.Pattern[str]:
     suffixes = _alternation(lx.COMMUNITY_SUFFIXES)
-    brand = (rf"(?P<brand>(?:[{_CJK}]的家|[^\W\d_的]{{2,4}})[·•・][{_CJK}A-Za-z0-9]{{2,20}}?"
+    brand = (rf"(?P<brand>(?:[{_CJK}]{{1,2}}的家|[^\W\d_的]{{2,4}})[·•・][{_CJK}A-Za-z0-9]{{2,20}}?"
              rf"(?:(?:{suffixes})|(?=荣获|获评|荣膺|入选|获得|正式|落地|开业|运营|启幕|开园|投入|位于|坐落|[，。；、,（(\s]|$)))")
     plain = rf"(?P<plain>[{_CJK}A-Za-z0-9（）()]{{2,30}}?(?:{suffixes}))"
     return re.compile(f"{brand}|{plain}")
@@ -417,7 +417,7 @@ def award_after(text: str, pos: int) -> tuple[int, int, str] | None:
         # text after the last quote: keep short award words (奖, 金奖, 荣誉奖), drop the rest (的肯定 …)
         tail = text[last_close + 1: i]
         keep = re.match(r"^[^，。；“”]{0,6}?(?:奖|推介)(?!项)", tail)
-        if not keep and not re.search(r"的|了|是|并|和|与|为|中|在|等|之|以|后|上", tail) and len(tail) <= 12 and text[pos] in "《“":
+        if not keep and not re.search(r"的|了|是|并|和|与|为|中|在|等|之|以|后|上|系列|奖项|荣誉|殊荣|称号", tail) and len(tail) <= 12 and text[pos] in "《“":
             keep = re.match(r"^.*$", tail)  # 《财富》世界500强: the name goes on after the quote
         cut = last_close + 1 + (keep.end() if keep else 0)
         name = text[pos:cut]
@@ -572,6 +572,8 @@ def find_subject_orgs(text: str) -> list[Found]:
         if not sm:
             continue
         name = sm.group("name")
+        if name[0] in SINGLE_CHAR_CUES or name[0] in "由与和在被向对将为从":
+            continue
         suffix = org_suffix(name) or ""
         core = name[: len(name) - len(suffix)]
         if len(core) < 2 or GENERIC_ORG_PREFIX.match(name) or re.search(r"\d|我们|公司|集团|本|该", core):

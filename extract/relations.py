@@ -88,24 +88,41 @@ CLAUSE_HEAD = re.compile(
 )
 
 
-def clause_subject(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:
-    """The actor of the clause that holds ``pos``: an organisation or pronoun opening the clause, else the
-    sentence's subject, else the carried actor. 该公司/其 point back to the sentence's subject."""
-    c_start, _ = clause_bounds(sent.text, pos)
-    head = CLAUSE_HEAD.match(sent.text[c_start:pos])
-    at = c_start + (head.end() if head else 0)
+def _clause_starts(text: str, pos: int) -> list[int]:
+    """Starts of the clauses from the one holding ``pos`` back to the sentence start, nearest first."""
+    masked = _QUOTED.sub(lambda m: "_" * len(m.group(0)), text)
+    starts = [0] + [i + 1 for i, ch in enumerate(masked[:pos]) if ch in "，,；;：:"]
+    return sorted(set(starts), reverse=True)
+
+
+def _opening_actor(sent: Sentence, start: int, pos: int) -> tuple[str, str] | None:
+    head = CLAUSE_HEAD.match(sent.text[start:pos])
+    at = start + (head.end() if head else 0)
     if sent.text[at:at + 1] in QUOTE_CHARS:
         at += 1
     for m in sent.mentions:
         if m.start == at and m.end <= pos and m.label in ("ORG", "COMMUNITY"):
             return m.name, m.label
-    word = re.match(r"(?:该公司|该行|其|公司|我公司|本公司|集团|本集团|我们|我司)", sent.text[at:pos])
-    if word and c_start > 0:
-        if word.group(0) in ("该公司", "该行", "其") and sent.subject:
-            return sent.subject, sent.subject_label
-        if word.group(0) in ("集团", "本集团", "我们"):
-            return REPORTER, "ORG"
-        return (sent.subject, sent.subject_label) if sent.subject else (ctx.actor, ctx.actor_label)
+    return None
+
+
+def clause_subject(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:
+    """The actor of the clause that holds ``pos``: an organisation or pronoun opening that clause or,
+    nearest first, an earlier clause of the sentence; else the carried actor. 该公司/其 point back to the
+    sentence's subject, 集团/我们 to the reporting organisation."""
+    for n, start in enumerate(_clause_starts(sent.text, pos)):
+        found = _opening_actor(sent, start, pos)
+        if found:
+            return found
+        head = CLAUSE_HEAD.match(sent.text[start:pos])
+        at = start + (head.end() if head else 0)
+        word = re.match(r"(?:该公司|该行|其|公司|我公司|本公司|集团|本集团|我们|我司)(?!旗下|下属|的|子公司)", sent.text[at:pos])
+        if word:
+            if word.group(0) in ("集团", "本集团", "我们"):
+                return REPORTER, "ORG"
+            if word.group(0) in ("该公司", "该行", "其") and sent.subject and start > 0:
+                return sent.subject, sent.subject_label
+            return (ctx.actor, ctx.actor_label) if ctx.actor != REPORTER else (REPORTER, "ORG")
     if sent.subject:
         return sent.subject, sent.subject_label
     return ctx.actor, ctx.actor_label
@@ -294,7 +311,7 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             yield _fact(sent, subject, "investsIn", fund.name, fund.start, o_label="FUND", amount=amount, cue="invested")
         # "…基金，内配出资约7.8亿元" / "…基金缴款，合计出资9亿余元": the investment follows the fund
         after = sent.text[fund.end: fund.end + 30]
-        m = re.match(r"^[^。；]{0,12}?(?:出资|认缴|缴款)[^。；]{0,8}?(?=\d|约|超|逾|近)", after)
+        m = re.match(r"^[^。；]{0,12}?(?:出资|认缴|缴款)(?!规模)[^。；]{0,8}?(?=\d|约|超|逾|近)", after)
         if m and not invest:
             amount = amount_near(sent.text, fund.end, fund.end + 40)
             if amount:
@@ -309,12 +326,16 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             c_start, c_end = clause_bounds(sent.text, m.start())
             if any(c_start <= f.start < c_end for f in funds) or orgs_in_after(sent, m.end(), c_end):
                 continue
+            before = [f for f in funds if f.end <= m.start()]
+            fund = before[-1].name if before else (ctx.last_fund if not funds else None)
             amount = amount_near(sent.text, m.start(), c_end)
-            if amount:
+            if amount and fund:
                 subject, _ = clause_subject(sent, m.start(), ctx)
-                yield _fact(sent, subject, "investsIn", ctx.last_fund, m.start(), o_label="FUND", amount=amount, cue="invested")
+                yield _fact(sent, subject, "investsIn", fund, m.start(), o_label="FUND", amount=amount, cue="invested")
     # "以约8亿元参与X公司的战略融资" / "投资X公司" / "入股X": a stake in a company
     for m in re.finditer(r"(?:参与|投资|入股|增资|战略投资|领投|跟投)", sent.text):
+        if any(x.start <= m.start() < x.end for x in sent.mentions):
+            continue  # 投资 inside a name (某某投资)
         c_start, c_end = clause_bounds(sent.text, m.start())
         targets = [o for o in orgs_in_after(sent, m.end(), min(c_end, m.end() + 30)) if o.company and o.start - m.end() <= 2]
         if targets and re.match(r"^[^，。；]{0,6}?(?:的)?(?:战略融资|增资|股权|股份|融资|战略投资)?", sent.text[targets[0].end:]):
