@@ -132,8 +132,8 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
         return False
     if cur[-1] in "”》」』":
         # a quoted name ends the line: a table row, unless the next line just finishes the clause
-        head = re.split(r"[，,。；]", nxt, maxsplit=1)
-        if not (len(head) > 1 and len(head[0]) <= 6 and not re.search(r"[“《]", head[0])):
+        head = re.split(r"[，,。；“《]", nxt, maxsplit=1)
+        if not (len(head) > 1 and 0 < len(head[0]) <= 4):
             return False
     if len(cur) < 0.5 * len(nxt):
         return False  # a heading or label above longer text

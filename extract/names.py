@@ -93,7 +93,7 @@ def trim_left(name: str) -> str:
     # single-character cue words (与, 由, 和 …): at the start, or inside when a long name remains
     core_len = len(name) - len(suffix)
     for i in range(core_len - 1, 0, -1):
-        if name[i - 1] in "与和及同被由向" and core_len - i >= 3:
+        if name[i - 1] in "与和及同被由向是还也" and core_len - i >= 3:
             name = name[i:]
             break
     while len(name) - len(suffix) > 2 and name[0] in SINGLE_CHAR_CUES:
@@ -115,7 +115,8 @@ def find_legal_orgs(text: str) -> list[Found]:
     for m in _suffix_re().finditer(text):
         ends.append((m.start(), m.start() + len(m.group(1)), m.group(1)))
     starts = {s for s, _, _ in ends}
-    legal_ends = {e for _, e, suf in ends if suf in STRONG_ORG_SUFFIXES and text[e:e + 1] not in "）)"}
+    legal_ends = {e for _, e, suf in ends if suf in STRONG_ORG_SUFFIXES and text[e:e + 1] not in "）)"
+                  and not re.match(r"(?:股份|有限|公司|（集团）|集团有限|\(集团\))", text[e:e + 5])}
     for s, e, suffix in ends:
         if suffix not in STRONG_ORG_SUFFIXES:
             continue

@@ -166,10 +166,27 @@ _PAREN = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)
 SUB_OF_RE = re.compile(r"(?P<child>[^，。；]{2,30}?)(?:是|为|系)(?P<parent>[^，。；]{0,30}?)(?:旗下|下属|的)(?:全资|控股)?(?:子公司|成员公司)")
 
 
+def _member_matches(text: str) -> Iterator[re.Match[str]]:
+    """MEMBER_LIST_RE over the text with bracketed asides blanked (so their commas do not count); a 控股
+    list ends at its clause, and the rest of the sentence is searched again."""
+    masked = _PAREN.sub(lambda m: "\u3000" * len(m.group(0)), text)
+    pos = 0
+    while True:
+        m = MEMBER_LIST_RE.search(masked, pos)
+        if not m:
+            return
+        comma = masked.find("，", m.start("list"), m.end("list"))
+        if m.group("cue") == "控股" and comma >= 0:
+            pos = comma + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """``下设A、B、C等成员公司`` -> (position, [A, B, C])."""
-    for m in MEMBER_LIST_RE.finditer(text):
-        items = [re.sub(r"^(?:包括|有|为|拥有)", "", x) for x in nm.split_list(_PAREN.sub("", m.group("list")))]
+    for m in _member_matches(text):
+        items = [re.sub(r"^(?:包括|有|为|拥有)", "", x) for x in nm.split_list(m.group("list").replace("\u3000", ""))]
         items = [re.sub(r"^(?:还有|另有|也有|还|拥有|包括)", "", x) for x in items]
         items = [x for x in items if 2 <= len(x) <= 30 and not re.search(r"\d|^[一二三四五六七八九十几多数若干]+[个家所]|省|分支|机构|的|^在", x)]
         if items:
@@ -178,11 +195,11 @@ def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
 
 def controlled_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """Member lists introduced by 控股: the parent also holds shares in each member."""
-    for m in MEMBER_LIST_RE.finditer(text):
-        if m.group("cue") == "控股":
-            items = [x for x in nm.split_list(_PAREN.sub("", m.group("list"))) if 2 <= len(x) <= 30]
-            if items:
-                yield m.start(), items
+    masked = _PAREN.sub(lambda m: "\u3000" * len(m.group(0)), text)
+    for m in re.finditer(r"控股(?P<list>[^，。；：]{2,200}?)(?=[，。；]|$)", masked):
+        items = [x for x in nm.split_list(m.group("list").replace("\u3000", "")) if 2 <= len(x) <= 30 and nm.org_suffix(x)]
+        if items:
+            yield m.start(), items
 
 
 def rule_subsidiary(sent: Sentence, ctx: Context) -> Iterator[Fact]:
