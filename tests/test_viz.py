@@ -227,6 +227,12 @@ def test_panel_data_carries_attributes_and_evidence(mini_html):
     assert len(located) == 2 and all("evidence" not in f for f in located)
 
 
+def test_empty_graph_renders(tmp_path):
+    render_html(Graph(), tmp_path / "empty.html")
+    page = _parse((tmp_path / "empty.html").read_text(encoding="utf-8"))
+    assert page.text_by_id["kpi-nodes"] == "0" and _data(page)["nodes"] == []
+
+
 @pytest.mark.parametrize(
     "value, qualifier, text",
     [(2000000000.0, "over", "over ¥2,000,000,000 (20 亿元)"), (753000.0, None, "¥753,000 (75.3 万元)"),

@@ -85,7 +85,7 @@
     network.getConnectedEdges(id).forEach(function (e) { keepEdges[e] = true; });
     nodes.update(data.nodes.map(function (n) {
       var on = keep[n.id] === true;
-      return { id: n.id, opacity: on ? 1 : 0.15, font: { color: on ? NODE_FONT : "rgba(31,41,55,0.18)" } };
+      return { id: n.id, opacity: on ? 1 : 0.15, font: { color: on ? NODE_FONT : "rgba(31,41,55,0.12)" } };
     }));
     edges.update(data.edges.map(function (e) {
       var on = keepEdges[e.id] === true;
@@ -183,9 +183,16 @@
     panelBody.appendChild(el("h3", null, "Facts (" + facts.length + ")"));
     if (!facts.length) { panelBody.appendChild(el("p", "note", "This entity takes part in no relation.")); }
     facts.forEach(function (f) { panelBody.appendChild(factCard(f, id)); });
+    showPanel();
+  }
+
+  // the panel takes width from the canvas: tell vis-network now (it would notice within a second and
+  // shift the view), so that a focus animation started right after aims at the right centre
+  function showPanel() {
+    var wasHidden = panel.hidden;
     panel.hidden = false;
     panel.scrollTop = 0;
-    network.redraw();
+    if (wasHidden) { network.setSize("100%", "100%"); network.redraw(); }
   }
 
   function openEdgePanel(edgeId) {
@@ -200,11 +207,13 @@
     var facts = factsByTriple[e.from + "\u0000" + e.label + "\u0000" + e.to] || [{ s: e.from, p: e.label, o: e.to }];
     panelBody.appendChild(el("h3", null, "Facts (" + facts.length + ")"));
     facts.forEach(function (f) { panelBody.appendChild(factCard(f, null)); });
-    panel.hidden = false;
+    showPanel();
   }
 
   function closePanel() {
+    var wasHidden = panel.hidden;
     panel.hidden = true;
+    if (!wasHidden) { network.setSize("100%", "100%"); network.redraw(); }
     clear(panelBody);
     panelBody.removeAttribute("data-node");
   }
@@ -237,7 +246,7 @@
     network.selectNodes([id]);
     highlight(id);
     openPanel(id);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0),
+    network.focus(id, { scale: Math.max(network.getScale(), 1.25),
                         animation: { duration: 450, easingFunction: "easeInOutQuad" } });
     return true;
   }
