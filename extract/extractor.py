@@ -9,7 +9,7 @@ from extract import names as nm
 from extract.gazetteer import Gazetteer
 from extract.ingest import Document
 from extract.records import REPORTER, Extraction, Fact
-from extract.relations import member_lists
+from extract.relations import controlled_lists, member_lists
 from extract.tables import table_facts
 from extract.resolve import Resolver
 
@@ -40,7 +40,8 @@ def build_gazetteer(docs) -> tuple[Gazetteer, set[str], list[tuple[str, str]], l
                     gaz.add(alias, found.label, found.company)
                     alias_pairs.append((alias, found.name))
         for start, end in ((s.start_char, s.end_char) for s in doc.sents):
-            for _, items in member_lists(doc.text[start:end]):
+            sentence = doc.text[start:end]
+            for _, items in [*member_lists(sentence), *controlled_lists(sentence)]:
                 for item in items:
                     members.add(item)
                     gaz.add(item, "ORG", True)

@@ -159,7 +159,7 @@ def _fact(sent: Sentence, s: str, p: str, o: str, pos: int, s_label="ORG", o_lab
 
 # --- subsidiaryOf -------------------------------------------------------------------------------
 MEMBER_LIST_RE = re.compile(
-    r"(?P<cue>下设|旗下(?:还|也|另)?(?:拥有|设有|有|包括)?|设有|拥有|包括|控股)(?P<list>[^。；：]{2,320}?)(?:等)?(?:\d+家|[一二三四五六七八九十]+家)?"
+    r"(?P<cue>下设|旗下(?:还|也|另)?(?:拥有|设有|有|包括)?|设有|拥有|包括|控股(?!有限|集团|股份|公司))(?P<list>[^。；：]{2,320}?)(?:等)?(?:\d+家|[一二三四五六七八九十]+家)?"
     r"(?:专业)?(?:成员公司|子公司|附属公司|成员单位|专业公司|控股子公司|全资子公司|专业平台|专业机构)"
 )
 _PAREN = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)]")
@@ -196,7 +196,7 @@ def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
 def controlled_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """Member lists introduced by 控股: the parent also holds shares in each member."""
     masked = _PAREN.sub(lambda m: "\u3000" * len(m.group(0)), text)
-    for m in re.finditer(r"控股(?P<list>[^，。；：]{2,200}?)(?=[，。；]|$)", masked):
+    for m in re.finditer(r"(?<![\u4e00-\u9fff]{2}[投资])控股(?!有限|集团|股份|公司|子公司)(?P<list>[^，。；：]{2,200}?)(?=[，。；]|$)", masked):
         items = [x for x in nm.split_list(m.group("list").replace("\u3000", "")) if 2 <= len(x) <= 30 and nm.org_suffix(x)]
         if items:
             yield m.start(), items
@@ -211,6 +211,7 @@ def rule_subsidiary(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         subject, _ = clause_subject(sent, pos, ctx)
         for item in items:
             yield _fact(sent, subject, "shareholderOf", item, pos, cue="controls")
+            yield _fact(sent, item, "subsidiaryOf", subject, pos, cue="controls")
 
 
 # --- shareholderOf ------------------------------------------------------------------------------

@@ -104,9 +104,12 @@ def _continues(prev: Cell, text: str) -> bool:
 def _rows_by_columns(cells: list[Cell], columns: int) -> list[Fact] | None:
     """Rows as consecutive groups of ``columns`` cells, when every group holds exactly one award (the
     order inside a row may be scrambled); None when the cells do not fall into such rows."""
-    if columns < 2 or not cells or len(cells) % columns:
+    if columns < 2 or len(cells) < columns:
         return None
-    rows = [cells[k:k + columns] for k in range(0, len(cells), columns)]
+    usable = len(cells) - len(cells) % columns
+    if any(c.kind == "award" for c in cells[usable:]):
+        return None  # leftover cells hold an award: the rows are not of header size
+    rows = [cells[k:k + columns] for k in range(0, usable, columns)]
     if not all(sum(c.kind == "award" for c in row) == 1 and sum(c.kind == "recipient" for c in row) <= 1 for row in rows):
         return None
     facts = []
