@@ -50,6 +50,7 @@ class Context:
     actor_label: str = "ORG"
     section_actor: str = REPORTER
     last_fund: str | None = None
+    brand_operators: dict[str, str] = field(default_factory=dict)  # 泰康之家 -> the member that runs the chain
     members: set[str] = field(default_factory=set)
 
 
@@ -373,9 +374,38 @@ OPERATE_CUE = re.compile(r"运营|开业|启幕|落地|布局|建立|建成|打�
 SERVE_CUE = re.compile(r"走进|前往|来到|深入|慰问|志愿|公益|关爱|陪伴|义诊|培训|讲座|关怀|捐赠|捐助|探望|服务活动|开展|举办")
 
 
+BRAND_OF_RE = re.compile(r"旗下(?:[^“，。；]{0,8})?“(?P<brand>[^”]{2,8})”|(?:投资)?(?:运营|经营|管理)的“?(?P<brand2>[\u4e00-\u9fff]{2,6}?)”?(?=社区|品牌|系列|连锁)")
+
+
+def _brand_operators(sent: Sentence, ctx: Context) -> None:
+    """Remember who runs a chain of communities (X旗下“品牌”, X运营的品牌社区)."""
+    for m in BRAND_OF_RE.finditer(sent.text):
+        brand = m.group("brand") or m.group("brand2")
+        before = [o for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
+        operator = before[0].name if before else clause_subject(sent, m.start(), ctx)[0]
+        ctx.brand_operators[brand] = operator
+
+
+def _explicit_operator(sent: Sentence, com: M) -> str | None:
+    """``X(投资)运营的Y社区``: the organisation right before 运营的 runs the community."""
+    m = re.search(r"(?:投资)?(?:运营|经营|管理|打造|建设)的$", sent.text[max(0, com.start - 8):com.start])
+    if not m:
+        return None
+    cut = max(0, com.start - 8) + m.start()
+    before = [o for o in sent.mentions if o.label == "ORG" and o.end == cut]
+    return before[0].name if before else None
+
+
 def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
+    _brand_operators(sent, ctx)
     for com in (m for m in sent.mentions if m.label == "COMMUNITY"):
         subject, label = clause_subject(sent, com.start, ctx)
+        explicit = _explicit_operator(sent, com)
+        brand = re.split(r"[·•・]", com.name)[0] if nm.is_brand_community(com.name) else None
+        if explicit:
+            subject, label = explicit, "ORG"
+        elif brand and brand in ctx.brand_operators and (label != "ORG" or subject in (REPORTER, ctx.actor)):
+            subject, label = ctx.brand_operators[brand], "ORG"
         if label != "ORG":
             subject = ctx.actor
         before = sent.text[max(0, com.start - 12): com.start]
