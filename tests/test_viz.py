@@ -210,7 +210,11 @@ def test_header_counts_match_the_graph(mini_html):
     data = _data(page)
     assert {n["id"] for n in data["nodes"]} == entity_iris(graph)
     assert {(e["from"], e["label"], e["to"]) for e in data["edges"]} == relation_edges(graph)
-    assert "Top 10 by degree" in mini_html or "by degree" in mini_html  # analytics from kg.stats
+    # analytics from kg.stats: the group company (4 relations) heads the degree ranking, and is clickable
+    ranking = re.search(r'<ol class="ranking">(.*?)</ol>', mini_html, flags=re.S).group(1)
+    first = re.search(r'data-node="([^"]+)">([^<]+)</button>\s*<span class="score"[^>]*>(\d+)<', ranking)
+    assert first.groups() == ("https://w3id.org/csr-kg/resource/org/a00000000001", "恒远保险集团股份有限公司", "4")
+    assert int(page.text_by_id["kpi-components"]) == 1
 
 
 def test_panel_data_carries_attributes_and_evidence(mini_html):
