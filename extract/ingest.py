@@ -24,6 +24,7 @@ PAIRS = dict(zip(OPENERS, CLOSERS))
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b]+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:\d{1,3}|-\s*\d{1,3}\s*-|第\s*\d{1,3}\s*页)\s*$")
 _INNER_PUNCT = re.compile(r"[，、：；,:]")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")  # "三、" of a heading is no sentence punctuation
 
 
 @dataclass
@@ -75,8 +76,9 @@ def clean_line(raw: str) -> str:
     def keep_or_drop(match: re.Match[str]) -> str:
         left = raw[match.start() - 1] if match.start() > 0 else ""
         right = raw[match.end()] if match.end() < len(raw) else ""
-        if left.isascii() and right.isascii() and (left.isalpha() and right.isalnum() or left.isalnum() and right.isalpha()):
-            return " "
+        if left.isascii() and right.isascii() and left and right:
+            if (left.isalnum() or left in ".,;:&)") and (right.isalpha() or right == "(") or left.isalpha() and right.isdigit():
+                return " "
         return ""
 
     return _SPACES.sub(keep_or_drop, raw)
@@ -137,7 +139,7 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
             return False
     if len(cur) < 0.5 * len(nxt):
         return False  # a heading or label above longer text
-    cur_bare, nxt_bare = _outside_quotes(cur), _outside_quotes(nxt)
+    cur_bare, nxt_bare = _outside_quotes(_ENUMERATOR.sub("", cur)), _outside_quotes(nxt)
     if nxt[0] in "“《「『" and not _INNER_PUNCT.search(cur_bare):
         return False  # a new table row starting with a quoted name
     if nxt[-1] in "。！？；" or _INNER_PUNCT.search(nxt_bare):

@@ -259,7 +259,8 @@ def find_funds(text: str) -> list[Found]:
             continue
         if re.search(r"(?:保险保障基金|社会保障基金|公益基金|慈善基金|救助基金|住房公积金)$", name):
             continue
-        if GENERIC_FUND_PREFIX.match(name[: len(name) - len(fund_suffix(name))]):
+        head = name[: len(name) - len(fund_suffix(name))]
+        if GENERIC_FUND_PREFIX.match(head) or re.search(r"专项|关爱|公益|慈善|员工|救助|扶贫|助学|奖励|教育|帮扶|互助", head):
             continue
         if re.search(r"[类型]基金$", name) and not re.search(r"[“”]", text[max(0, start - 1): end + 1]):
             continue  # 科技创新类基金: a category, not a name

@@ -229,7 +229,7 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
     for m in SHAREHOLDER_LIST_RE.finditer(sent.text):
         target_text = m.group("target")
         known = orgs_in(sent, m.start("target"), m.end("target"))
-        target = known[0].name if known else (clause_subject(sent, m.start(), ctx)[0] if target_text in ("公司", "本公司", "集团", "本集团") else None)
+        target = known[0].name if known else (ctx.actor if target_text in ("公司", "本公司", "集团", "本集团") else None)
         if target is None:
             continue
         for org in orgs_in(sent, m.start("list"), m.end("list")):
@@ -253,7 +253,7 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             before = [x for x in sent.mentions if x.label == "ORG" and x.end <= m.start() and m.start() - x.end <= 12]
             if before:
                 target = before[-1].name
-            elif SELF_RE.match(sent.text[max(0, m.start() - 4): m.start()]) or m.start() == 0 and sent.subject:
+            elif SELF_RE.match(sent.text[max(0, m.start() - 4): m.start()]) or sent.subject and sent.subject_label == "ORG":
                 target = subject
             else:
                 continue  # founded/held thing is not an organisation we know (该基金由…发起设立)

@@ -20,6 +20,7 @@ from extract.records import REPORTER, Evidence, Fact
 HEADER = re.compile(
     r"(?:奖项名称|荣誉名称|奖项|荣誉|获奖名称)|(?:获奖单位|获奖主体|获奖对象|获奖机构|获奖公司|获奖企业)|(?:颁奖机构|颁发机构|评选机构|颁奖单位|主办单位|授予机构|颁发单位)"
 )
+AWARD_HEAD = re.compile(r"奖项|荣誉|获奖名称|奖励名称")
 RECIPIENT_HEAD = re.compile(r"获奖单位|获奖主体|获奖对象|获奖机构|获奖公司|获奖企业")
 ISSUER_HEAD = re.compile(r"颁奖机构|颁发机构|评选机构|颁奖单位|主办单位|授予机构|颁发单位")
 
@@ -89,7 +90,8 @@ def table_facts(units: list[Unit], gaz: Gazetteer, recipients: set[str]) -> list
                 else:
                     cells.append(Cell(text, units[j].first_line, kind, name))
             j += 1
-        columns = len(HEADER.findall("".join(u.text for u in units[i:i + span])))
+        header = "".join(u.text for u in units[i:i + span])
+        columns = sum(bool(h.search(header)) for h in (AWARD_HEAD, RECIPIENT_HEAD, ISSUER_HEAD))
         facts.extend(_rows_by_columns(cells, columns) or _rows(cells))
         i = j
     return facts

@@ -19,6 +19,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | N
     try:
         with os.fdopen(fd, mode, encoding=None if binary else encoding) as handle:
             yield handle
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -26,6 +27,12 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", encoding: str | N
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
