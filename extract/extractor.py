@@ -165,6 +165,7 @@ def member_short_forms(members: set[str], texts: list[str], gaz: Gazetteer) -> l
 
 def _is_heading(text: str) -> bool:
     """A short line without sentence punctuation: a section or table heading."""
+    text = re.sub(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]\s*", "", text)
     return len(text) <= 15 and not re.search(r"[，。；、：:]", text)
 
 

@@ -24,7 +24,7 @@ PAIRS = dict(zip(OPENERS, CLOSERS))
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b]+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:\d{1,3}|-\s*\d{1,3}\s*-|第\s*\d{1,3}\s*页)\s*$")
 _INNER_PUNCT = re.compile(r"[，、：；,:]")
-_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]")  # "三、" of a heading is no sentence punctuation
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}(?:[、．]|\.(?!\d)))")  # "三、" of a heading is no sentence punctuation
 
 
 @dataclass
@@ -139,6 +139,8 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
             return False
     if len(cur) < 0.5 * len(nxt):
         return False  # a heading or label above longer text
+    if _ENUMERATOR.match(nxt) and len(nxt) <= 20:
+        return False  # "七、未来展望": a numbered heading starts a new unit
     cur_bare, nxt_bare = _outside_quotes(_ENUMERATOR.sub("", cur)), _outside_quotes(nxt)
     if nxt[0] in "“《「『" and not _INNER_PUNCT.search(cur_bare):
         return False  # a new table row starting with a quoted name

@@ -61,7 +61,8 @@ def _classify(text: str, gaz: Gazetteer, recipients: set[str]) -> tuple[str, str
             return "issuer", known
     if re.search(r"[·•・]", name) and not nm.looks_like_award(name) or bare in recipients:
         return "recipient", bare
-    if nm.looks_like_award(nm.tidy_award(name)) and (not nm.org_suffix(bare) or nm.GENERIC_ORG_PREFIX.match(bare)):
+    quoted_award = re.search(r"“[^”]*(?:奖|榜|案例)”", name)
+    if nm.looks_like_award(nm.tidy_award(name)) and (not nm.org_suffix(bare) or nm.GENERIC_ORG_PREFIX.match(bare) or quoted_award):
         return "award", nm.tidy_award(name)
     if len(bare) <= 20 and (nm.org_suffix(bare) or not nm.looks_like_award(bare)):
         return "issuer", bare
@@ -99,8 +100,9 @@ def table_facts(units: list[Unit], gaz: Gazetteer, recipients: set[str]) -> list
 
 def _continues(prev: Cell, text: str) -> bool:
     """A long award name wrapped over two cells: the first part is not a complete name."""
-    return (prev.kind in ("award", "issuer") and not re.search(r"(?:奖|案例|榜|称号|机构|企业|品牌|公司|”)$", prev.text)
-            and not nm.org_suffix(prev.text.strip("《》")) and len(prev.text + text) <= 40)
+    return (prev.kind in ("award", "issuer") and not re.search(r"(?:奖|案例|榜|称号|机构|企业|品牌|公司|单位|标杆|典范|示范|TOP\d*|\d+强|”)$", prev.text)
+            and not nm.org_suffix(prev.text.strip("《》")) and len(prev.text + text) <= 40
+            and not re.search(r"[、：:，,。]", text))
 
 
 def _rows_by_columns(cells: list[Cell], columns: int) -> list[Fact] | None:
