@@ -474,7 +474,8 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             continue
         _, _, raw = found
         award = nm.tidy_award(raw)
-        if not nm.looks_like_award(award):
+        named = re.search(r"[“《][^”》]{3,}[”》]", raw) and m.group(0) in ("荣获", "获评", "荣膺", "入选", "评为", "摘得", "斩获", "喜获", "获颁")
+        if not (nm.looks_like_award(award) or named) or len(award) < 3:
             continue
         recipient, r_label = _recipient_before(sent, m.start(), ctx)
         yield _fact(sent, recipient, "receivedAward", award, m.start(), s_label=r_label, o_label="AWARD", cue="award")

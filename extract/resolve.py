@@ -249,11 +249,11 @@ class Resolver:
                 uf.union(f"COMMUNITY\t{alias}", f"COMMUNITY\t{name}", "short form in a list (A、B等…社区)")
         self._merge_by_key(uf, "COMMUNITY", plain, "same community name up to spaces and dots")
         for short in names:
-            m = re.fullmatch(r"(.{2,4}?)(?:社区|中心)", short)
+            m = re.fullmatch(r"(.{2,4})(?:社区|中心)", short)
             if not m or nm.is_brand_community(short):
                 continue
             core = m.group(1)
-            longer = [n for n in names if n != short and nm.is_brand_community(n) and core in n.split("·")[-1]]
+            longer = [n for n in names if n != short and nm.is_brand_community(n) and _in_order(core, re.split(r"[·•・]", n)[-1])]
             if len(longer) == 1:
                 uf.union(f"COMMUNITY\t{short}", f"COMMUNITY\t{longer[0]}", "short name of a brand·name community")
 
@@ -385,6 +385,12 @@ def fund_size(entity: Entity, sentence: str) -> Amount | None:
         if sentence[e: e + 4].startswith(("规模", "的规模")):
             return amount
     return None
+
+
+def _in_order(chars: str, text: str) -> bool:
+    """Whether ``chars`` appear in ``text`` in order (东滩颐养 in 上海东滩国际颐养社区)."""
+    it = iter(text)
+    return all(ch in it for ch in chars)
 
 
 def _tidy_label(name: str) -> str:
