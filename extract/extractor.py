@@ -104,7 +104,7 @@ def extract_document(document: Document) -> Extraction:
         gaz.add(short, "ORG", True)
         alias_pairs.append((short, full))
     relations = nlp.get_pipe("csr_relations")
-    relations.configure(gaz, members)
+    relations.configure(gaz, _recipient_names(None, members, alias_pairs))
     facts: list[Fact] = []
     actors = _recipient_names(reporter, members, alias_pairs)
     for doc in docs:
@@ -113,6 +113,7 @@ def extract_document(document: Document) -> Extraction:
             relations.context.section_actor = heading
         elif _is_heading(doc.text):
             relations.context.section_actor = REPORTER
+            relations.context.last_member = None
         relations(doc)
         facts.extend(doc._.csr_facts or [])
     recipients = _recipient_names(reporter, members, alias_pairs)

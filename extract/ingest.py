@@ -132,7 +132,7 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
         return True
     if not cur or cur[-1] in TERMINAL:
         return False
-    if cur[-1] in "”》」』":
+    if cur[-1] in "”》」』" and not _INNER_PUNCT.search(_outside_quotes(cur)):
         # a quoted name ends the line: a table row, unless the next line just finishes the clause
         head = re.split(r"[，,。；“《]", nxt, maxsplit=1)
         if not (len(head) > 1 and 0 < len(head[0]) <= 4):
@@ -146,6 +146,10 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
         return False  # a new table row starting with a quoted name
     if nxt[-1] in "。！？；" or _INNER_PUNCT.search(nxt_bare):
         return True
+    if (len(cur) >= 10 and abs(len(cur) - len(nxt)) <= 1 and abs(len(cur) - window_median) <= 1
+            and not _INNER_PUNCT.search(cur_bare) and re.search(r"[的了与和在将为对]", cur_bare)
+            and not re.search(r"(?:奖|案例|榜|称号|TOP\d*|机构|公司|集团)$", cur)):
+        return True  # a narrow column of prose: lines of the column's width continue each other
     if not _INNER_PUNCT.search(cur_bare):
         # a table cell or a name standing alone, unless the line reads as prose (function words, a
         # quote the next line leaves open) or the break cuts a word in two (中国网财|经主办)

@@ -210,7 +210,8 @@ def split_list(text: str) -> list[str]:
 @lru_cache(maxsize=None)
 def _fund_re() -> re.Pattern[str]:
     quoted = rf"[“\"「](?P<q>[^”\"」]{{2,40}}?(?:{_alternation(lx.FUND_SUFFIXES)}))[”\"」]"
-    bare = rf"(?P<b>[{lx.NAME_CHARS}]{{1,24}}?(?:{_alternation(lx.FUND_SUFFIXES)}))(?![{_CJK}]*(?:管理|公司|有限))"
+    bare = (rf"(?P<b>[{lx.NAME_CHARS}]{{1,24}}?(?:{_alternation(lx.FUND_SUFFIXES)}))"
+            rf"(?![{_CJK}]*(?:管理|公司|有限)|优秀|品牌|奖|案例|榜|产品|经理|管理人|行业|业务|会|协会|报)")
     return re.compile(f"{quoted}|{bare}")
 
 
@@ -504,7 +505,7 @@ def find_cue_orgs(text: str) -> list[Found]:
                 if inner:
                     bare = inner.group(1)
                 bare = trim_left(bare)
-                firm = re.fullmatch(rf"[{_CJK}A-Za-z]{{2,4}}基金", bare) and regex is not CUE_ARG_PATTERNS[3]
+                firm = re.fullmatch(rf"[{_CJK}A-Za-z]{{2,4}}基金", bare) and regex is not CUE_ARG_PATTERNS[3] and bare == item
                 body = re.search(r"(?:服务中心|研究中心|信息中心|中心|研究会|管理局|气象局|局|厅|署)$", bare) and len(bare) >= 5
                 if not (org_suffix(bare) or firm or body) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
                     continue

@@ -51,6 +51,7 @@ class Context:
     section_actor: str = REPORTER
     last_fund: str | None = None
     brand_operators: dict[str, str] = field(default_factory=dict)  # 泰康之家 -> the member that runs the chain
+    last_member: str | None = None  # the member company the previous paragraphs were about (reset at headings)
     members: set[str] = field(default_factory=set)
 
 
@@ -61,7 +62,8 @@ LEADING_ADVERBIAL = re.compile(
 )
 
 
-def sentence_subject(sent: Sentence, ctx_actor: tuple[str, str] = (REPORTER, "ORG")) -> tuple[str, str] | None:
+def sentence_subject(sent: Sentence, ctx_actor: tuple[str, str] = (REPORTER, "ORG"),
+                     last_member: str | None = None) -> tuple[str, str] | None:
     """The organisation (or community) the sentence is about, when it opens with one."""
     head = LEADING_ADVERBIAL.match(sent.text)
     pos = head.end() if head else 0
@@ -76,6 +78,8 @@ def sentence_subject(sent: Sentence, ctx_actor: tuple[str, str] = (REPORTER, "OR
         # 公司/该公司 in a member company's paragraph is that company; 集团/我们 is the reporter
         if self_word.group(0) in ("公司", "我公司", "本公司", "该公司") and ctx_actor[0] != REPORTER:
             return ctx_actor
+        if self_word.group(0) in ("公司", "该公司") and last_member:
+            return last_member, "ORG"
         return REPORTER, "ORG"
     return None
 
@@ -123,6 +127,8 @@ def clause_subject(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:
                 return REPORTER, "ORG"
             if word.group(0) in ("该公司", "该行", "其") and sent.subject and start > 0:
                 return sent.subject, sent.subject_label
+            if word.group(0) in ("公司", "该公司") and start == 0 and sent.subject and sent.subject != REPORTER:
+                return sent.subject, sent.subject_label  # a member's paragraph goes on with 公司
             return (ctx.actor, ctx.actor_label) if ctx.actor != REPORTER else (REPORTER, "ORG")
     if sent.subject:
         return sent.subject, sent.subject_label
@@ -294,6 +300,8 @@ def _fund_named_orgs(sent: Sentence, start: int, end: int) -> list[M]:
 
 
 def rule_partner(sent: Sentence, ctx: Context) -> Iterator[Fact]:
+    if not re.search(r"[，。；！？,;]", sent.text) and not re.match(r"(?:与|携手|联合|联手|协同)", sent.text):
+        return  # a table cell or caption (…与…联合发布 in an issuer column), not a statement of cooperation
     for pos, org in partner_args(sent):
         subject, label = clause_subject(sent, pos, ctx)
         if org.name != subject and label == "ORG":
@@ -490,9 +498,11 @@ RULES: tuple[Callable[[Sentence, Context], Iterator[Fact]], ...] = (
 
 def sentence_facts(sent: Sentence, ctx: Context) -> list[Fact]:
     """All facts of one sentence, in rule order."""
-    found = sentence_subject(sent, (ctx.actor, ctx.actor_label))
+    found = sentence_subject(sent, (ctx.actor, ctx.actor_label), ctx.last_member)
     if found:
         sent.subject, sent.subject_label = found
+        # the member a paragraph is about, for a later 公司; another actor ends that paragraph's topic
+        ctx.last_member = found[0] if found[0] in ctx.members else None
     facts: list[Fact] = []
     for rule in RULES:
         facts.extend(rule(sent, ctx))

@@ -148,7 +148,17 @@ class Resolver:
         for label, name in self.surfaces:
             uf.find(f"{label}\t{name}")
         self._merge_orgs(uf)
-        self._merge_by_key(uf, "FUND", plain, "same fund name up to quotes, spaces and dashes")
+        orgs = sorted((n for lab, n in self.surfaces if lab == "ORG" and len(n) >= 2), key=len, reverse=True)
+
+        def fund_key(name: str) -> str:
+            key = plain(name)
+            for org in orgs:  # "某某资产越秀光惠基金" in a caption: the manager's name glued before the fund
+                if key.startswith(org) and len(key) - len(org) >= 4:
+                    return key[len(org):]
+            return key
+
+        self._merge_by_key(uf, "FUND", fund_key, "same fund name up to quotes, spaces, dashes and a manager's name")
+        self._merge_funds_by_deal(uf, kept)
         self._merge_by_key(uf, "AWARD", award_key, "same award name up to quotes and a leading year")
         self._merge_award_variants(uf)
         self._merge_communities(uf)
@@ -225,6 +235,23 @@ class Resolver:
                 uf.union(f"{label}\t{seen[k]}", f"{label}\t{name}", reason)
             else:
                 seen[k] = name
+
+    def _merge_funds_by_deal(self, uf: _UnionFind, facts: list[Fact]) -> None:
+        """A fund described (户用光伏投资基金) and the same fund named (某某光惠基金): the same size and
+        the same co-founders besides the group itself make them one fund."""
+        deals: dict[str, tuple[float | None, set[str]]] = {}
+        for f in facts:
+            if f.predicate == "sponsorOf" and f.object_label == "FUND":
+                size, sponsors = deals.get(f.object, (None, set()))
+                amount = fund_size(Entity("", f.object, "fund"), f.evidence.sentence) or f.amount
+                deals[f.object] = (size or (amount.value if amount else None), sponsors | {f.subject})
+        names = sorted(deals)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                (size_a, sp_a), (size_b, sp_b) = deals[a], deals[b]
+                shared = (sp_a & sp_b) - {self.reporter}
+                if size_a and size_a == size_b and shared:
+                    uf.union(f"FUND\t{a}", f"FUND\t{b}", "same fund: same size and the same co-founders")
 
     def _merge_award_variants(self, uf: _UnionFind) -> None:
         """A short award name inside a longer one of the same report is the same award: the series name
@@ -317,7 +344,9 @@ class Resolver:
             if o_type and entities[f.object].kind == "org":
                 entities[f.object].types.add(o_type)
             if f.predicate == "sponsorOf" and entities[f.subject].kind == "org" and f.subject != reporter:
-                if f.subject not in members:
+                # a co-founder of a fund that the group or a member also set up is the group's partner
+                own = {g.subject for g in facts if g.predicate == "sponsorOf" and g.object == f.object}
+                if f.subject not in members and own & (members | {reporter}):
                     entities[f.subject].types.add("Partner")
             if f.predicate == "investsIn" and entities[f.object].kind == "org":
                 entities[f.object].types.add("Company")

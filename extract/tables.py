@@ -102,7 +102,8 @@ def _continues(prev: Cell, text: str) -> bool:
     """A long award name wrapped over two cells: the first part is not a complete name."""
     return (prev.kind in ("award", "issuer") and not re.search(r"(?:奖|案例|榜|称号|机构|企业|品牌|公司|单位|标杆|典范|示范|TOP\d*|\d+强|”)$", prev.text)
             and not nm.org_suffix(prev.text.strip("《》")) and len(prev.text + text) <= 40
-            and not re.search(r"[、：:，,。]", text))
+            and len(text) <= 12 and not re.search(r"[、：:，,。]", text)
+            and not re.search(r"[会院局所报网社台部厅委办]$", prev.text))
 
 
 def _rows_by_columns(cells: list[Cell], columns: int) -> list[Fact] | None:
