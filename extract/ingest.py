@@ -130,8 +130,8 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
     """
     if _balance(cur) > 0:
         return True
-    if not cur or cur[-1] in TERMINAL:
-        return False
+    if not cur or cur[-1] in "。！？!?":
+        return False  # (a line ending in ；goes on: the paragraph has more clauses)
     if cur[-1] in "”》」』" and not _INNER_PUNCT.search(_outside_quotes(cur)):
         # a quoted name ends the line: a table row, unless the next line just finishes the clause
         head = re.split(r"[，,。；“《]", nxt, maxsplit=1)

@@ -93,7 +93,7 @@ def trim_left(name: str) -> str:
     # single-character cue words (与, 由, 和 …): at the start, or inside when a long name remains
     core_len = len(name) - len(suffix)
     for i in range(core_len - 1, 0, -1):
-        if name[i - 1] in "与和及同被由向是还也" and core_len - i >= 3:
+        if name[i - 1] in "与及同被由向是还也" and core_len - i >= 3:
             name = name[i:]
             break
     while len(name) - len(suffix) > 2 and name[0] in SINGLE_CHAR_CUES:
@@ -270,12 +270,18 @@ def find_funds(text: str) -> list[Found]:
 
 
 @lru_cache(maxsize=None)
+def _community_brand_re() -> re.Pattern[str]:
+    suffixes = _alternation(lx.COMMUNITY_SUFFIXES)
+    return re.compile(
+        rf"(?P<brand>(?:[{_CJK}]{{1,2}}的家|[^\W\d_的]{{2,4}})[·•・][{_CJK}A-Za-z0-9]{{2,20}}?"
+        rf"(?:(?:{suffixes})|(?=荣获|获评|荣膺|入选|获得|正式|落地|开业|运营|启幕|开园|投入|位于|坐落|全年|已|于|[，。；、,（(\s]|$)))"
+    )
+
+
+@lru_cache(maxsize=None)
 def _community_re() -> re.Pattern[str]:
     suffixes = _alternation(lx.COMMUNITY_SUFFIXES)
-    brand = (rf"(?P<brand>(?:[{_CJK}]{{1,2}}的家|[^\W\d_的]{{2,4}})[·•・][{_CJK}A-Za-z0-9]{{2,20}}?"
-             rf"(?:(?:{suffixes})|(?=荣获|获评|荣膺|入选|获得|正式|落地|开业|运营|启幕|开园|投入|位于|坐落|[，。；、,（(\s]|$)))")
-    plain = rf"(?P<plain>[{_CJK}A-Za-z0-9（）()]{{2,30}}?(?:{suffixes}))"
-    return re.compile(f"{brand}|{plain}")
+    return re.compile(rf"(?P<plain>[{_CJK}A-Za-z0-9（）()]{{2,30}}?(?:{suffixes}))")
 
 
 COMMUNITY_CUES = re.compile(
@@ -363,23 +369,21 @@ def find_community_lists(text: str) -> list[tuple[Found, str]]:
 def find_communities(text: str) -> list[Found]:
     """Elder-care communities and care homes: brand·name forms and names ending in 社区/照护中心/养老院 …"""
     found = [f for f, _ in find_community_lists(text)]
+    for m in _community_brand_re().finditer(text):
+        name = m.group("brand")
+        brand_word, tail = re.split(r"[·•・]", name, maxsplit=1)
+        if tail.endswith(lx.COMMUNITY_SUFFIXES) or lx.city_in(tail) or re.search(r"[家园苑城汇里]$", brand_word):
+            found.append(Found(m.start("brand"), m.end("brand"), name, "COMMUNITY"))
     for m in _community_re().finditer(text):
-        if m.group("brand"):
-            name = m.group("brand")
-            start, end = m.start("brand"), m.end("brand")
-            brand_word, _, tail = re.split(r"([·•・])", name, maxsplit=1)[0], None, re.split(r"[·•・]", name, maxsplit=1)[-1]
-            if not (tail.endswith(lx.COMMUNITY_SUFFIXES) or lx.city_in(tail) or re.search(r"[家园苑城汇里]$", brand_word)):
-                continue
-        else:
-            raw = m.group("plain")
-            end = m.end("plain")
-            more = re.match(rf"[{_CJK}]{{0,4}}(?:之家|综合体|服务中心|养老院|敬老院)", text[end:])
-            if more:
-                raw, end = raw + more.group(0), end + more.end()
-            name = clean_community_name(raw)
-            start = end - len(name)
-            if not plausible_community(name) or re.search(r"[等、]", name):
-                continue
+        raw = m.group("plain")
+        end = m.end("plain")
+        more = re.match(rf"[{_CJK}]{{0,4}}(?:之家|综合体|服务中心|养老院|敬老院)", text[end:])
+        if more:
+            raw, end = raw + more.group(0), end + more.end()
+        name = clean_community_name(raw)
+        start = end - len(name)
+        if not plausible_community(name) or re.search(r"[等、·•・]", name) or "·" in text[max(0, start - 1):start]:
+            continue
         if name in lx.GENERIC_COMMUNITIES or len(name) < 4:
             continue
         if re.match(r"^(?:\d+个|多个|各|该|本|多家|全国|周边|所在|当地|城心医养|旅居疗养|居家安养|养老|医养|高品质)", name):

@@ -241,6 +241,22 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         for org in orgs_in(sent, m.start("list"), m.end("list")):
             if org.company and org.name != target:
                 yield _fact(sent, org.name, "shareholderOf", target, m.start(), cue="shareholder-list")
+    # "与Y共同出资设立Z公司": both founders hold shares in Z
+    for m in re.finditer(r"(?:共同|联合)?出资(?:设立|成立|组建)", sent.text):
+        created = [o for o in orgs_in_after(sent, m.end(), m.end() + 3) if o.company]
+        if not created:
+            continue
+        founder, label = clause_subject(sent, m.start(), ctx)
+        founders = ([founder] if label == "ORG" else []) + [o.name for p, o in partner_args(sent) if p < m.start()]
+        for name in founders:
+            if name != created[0].name:
+                yield _fact(sent, name, "shareholderOf", created[0].name, m.start(), cue="co-founded-company")
+    # "…参与X公司增资扩股，成为其战略股东"
+    for m in re.finditer(r"成为(?:其|该公司)的?(?:第[一二三四五六七八九十\d]+大|战略|重要|主要)?股东", sent.text):
+        before = [o for o in sent.mentions if o.label == "ORG" and o.end <= m.start() and o.company]
+        holder, label = clause_subject(sent, m.start(), ctx)
+        if before and label == "ORG" and before[-1].name != holder:
+            yield _fact(sent, holder, "shareholderOf", before[-1].name, m.start(), cue="became-shareholder")
     for m in re.finditer(r"(?:是|为|系)(?P<rest>[^，。；]{2,40}?)的(?:第[一二三四五六七八九十\d]+大|发起|主要|重要|战略|控股)?股东", sent.text):
         holder, label = clause_subject(sent, m.start(), ctx)
         for org in orgs_in(sent, m.start("rest"), m.end("rest")):
@@ -359,6 +375,15 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             if amount and fund:
                 subject, _ = clause_subject(sent, m.start(), ctx)
                 yield _fact(sent, subject, "investsIn", fund, m.start(), o_label="FUND", amount=amount, cue="invested")
+    # "向X公司注资30亿元": capital put into a company (through a vehicle or directly)
+    for m in re.finditer(r"(?:向|对)(?P<org>[^，。；]{2,30}?)(?:注资|增资|投资|出资)", sent.text):
+        targets = [o for o in orgs_in(sent, m.start("org"), m.end("org")) if o.company]
+        if targets and targets[-1].end == m.end("org"):
+            subject, label = clause_subject(sent, m.start(), ctx)
+            c_start, c_end = clause_bounds(sent.text, m.start())
+            if label == "ORG" and subject != targets[-1].name:
+                amount = amount_near(sent.text, m.end("org"), c_end)
+                yield _fact(sent, subject, "investsIn", targets[-1].name, m.start(), amount=amount, cue="capital")
     # "以约8亿元参与X公司的战略融资" / "投资X公司" / "入股X": a stake in a company
     for m in re.finditer(r"(?:参与|投资|入股|增资|战略投资|领投|跟投)", sent.text):
         if any(x.start <= m.start() < x.end for x in sent.mentions):
