@@ -115,7 +115,7 @@ def find_legal_orgs(text: str) -> list[Found]:
     for m in _suffix_re().finditer(text):
         ends.append((m.start(), m.start() + len(m.group(1)), m.group(1)))
     starts = {s for s, _, _ in ends}
-    legal_ends = {e for _, e, suf in ends if suf in STRONG_ORG_SUFFIXES and text[e:e + 1] not in "）)"
+    legal_ends = {e for _, e, suf in ends if suf in STRONG_ORG_SUFFIXES and not (e < len(text) and text[e] in "）)")
                   and not re.match(r"(?:股份|有限|公司|（集团）|集团有限|\(集团\))", text[e:e + 5])}
     for s, e, suffix in ends:
         if suffix not in STRONG_ORG_SUFFIXES:
@@ -123,7 +123,7 @@ def find_legal_orgs(text: str) -> list[Found]:
         # a longer legal form continues right after ("集团" + "有限公司"): let that one make the name
         if e in starts and any(s2 == e and suf2 in ("有限公司", "股份有限公司", "有限责任公司", "公司") for s2, _, suf2 in ends):
             continue
-        if COMMON_NOUN_AFTER.match(text[e:]) or text[e:e + 1] in "）)":
+        if COMMON_NOUN_AFTER.match(text[e:]) or (e < len(text) and text[e] in "）)"):
             continue
         left = s
         while left > 0 and s - left < 22 and re.match(NAME, text[left - 1]) and left not in legal_ends:

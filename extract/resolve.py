@@ -20,7 +20,7 @@ from extract.amounts import find_amounts
 from extract.gazetteer import Gazetteer
 from extract.ingest import Document
 from extract.records import (
-    REPORTER, Amount, Entity, Extraction, Fact, Merge, ReportInfo, ResolvedFact,
+    REPORTER, Amount, Entity, Evidence, Extraction, Fact, Merge, ReportInfo, ResolvedFact,
 )
 
 KIND_OF_LABEL = {"ORG": "org", "FUND": "fund", "COMMUNITY": "community", "AWARD": "award"}
@@ -144,6 +144,7 @@ class Resolver:
             self._note(s, f.subject_label, f.evidence.line, nm.is_company_name(s) or s in self.gaz.companies)
             self._note(o, f.object_label, f.evidence.line, nm.is_company_name(o) or o in self.gaz.companies)
 
+        kept.extend(self._issuers_named_in_awards(reporter))
         uf = _UnionFind()
         for label, name in self.surfaces:
             uf.find(f"{label}\t{name}")
@@ -205,6 +206,25 @@ class Resolver:
             if i >= 0:
                 return unit.line_at(i)
         return 0
+
+    def _issuers_named_in_awards(self, reporter: str | None) -> list[Fact]:
+        """An award named after its issuer (某某报“年度…奖”, or an abbreviation such as 中保协 for
+        中国保险行业协会) was conferred by that organisation."""
+        issuers = [n for (label, n), s in self.surfaces.items()
+                   if label == "ORG" and n != reporter and n not in self.members and nm.org_suffix(n) and not s.company]
+        facts = []
+        for (label, award), surface in sorted(self.surfaces.items()):
+            if label != "AWARD":
+                continue
+            head = re.sub(r"^(?:(?:19|20)\d{2}(?:-\d{4})?(?:年度|年)?|第[一二三四五六七八九十\d]+届)+", "", plain(award))
+            found = [org for org in issuers if head.startswith(org)] or [
+                org for org in issuers for k in (3, 4) if _abbreviates(head[:k], org) and _word_end(head, k)]
+            if found:
+                # the most compact name for an abbreviation (中保协: 中国保险行业协会, not a longer 中国保险…协会)
+                issuer = min(sorted(set(found)), key=len)
+                ev = Evidence(award, surface.first_line)
+                facts.append(Fact(award, "awardedBy", issuer, ev, "AWARD", "ORG", cue="issuer-in-name"))
+        return facts
 
     def _merge_orgs(self, uf: _UnionFind) -> None:
         orgs = [name for label, name in self.surfaces if label == "ORG"]
@@ -414,6 +434,25 @@ def fund_size(entity: Entity, sentence: str) -> Amount | None:
         if sentence[e: e + 4].startswith(("规模", "的规模")):
             return amount
     return None
+
+
+def _word_end(text: str, k: int) -> bool:
+    """Whether jieba's segmentation of ``text`` has a word boundary after ``k`` characters."""
+    import jieba
+
+    pos = 0
+    for token in jieba.cut(text, HMM=False):
+        pos += len(token)
+        if pos >= k:
+            return pos == k
+    return pos == k
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """中保协 for 中国保险行业协会: same first character, the rest in order, the last one from the suffix."""
+    suffix = nm.org_suffix(name) or ""
+    return (len(short) >= 3 and len(name) >= 2 * len(short) and short[0] == name[0] and bool(suffix)
+            and short[-1] in suffix and _in_order(short, name))
 
 
 def _in_order(chars: str, text: str) -> bool:
