@@ -12,7 +12,7 @@ from rdflib import RDF, Graph
 from kg.cli import main
 from kg.evaluate import evaluate
 from kg.vocab import CSR, RELATIONS
-from tests.conftest import SAMPLE, SAMPLE_GOLD, TEST_REPORTS
+from conftest import SAMPLE, SAMPLE_GOLD, TEST_REPORTS
 
 REPORTS = sorted(p for p in TEST_REPORTS.glob("*-csr.txt"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.amounts import find_amounts, find_dates
-from tests.extract_helpers import entity, extract_text, labels
+from extract_helpers import entity, extract_text, labels
 
 PROFILE = (
     "晨光保险集团股份有限公司（以下简称“晨光保险”或“集团”，英文名称 Dawnlight Insurance Group）成立于2001年。"

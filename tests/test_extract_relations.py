@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.extract_helpers import extract_text, triples
+from extract_helpers import extract_text, triples
 
 GROUP = "晨光保险集团股份有限公司"
 PROFILE = (
