@@ -443,7 +443,7 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             subject = ctx.actor
         before = sent.text[max(0, com.start - 12): com.start]
         after = sent.text[com.end: com.end + 12]
-        served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为)$", before) and SERVE_CUE.search(sent.text)
+        served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为|慰问|看望|探望|走访)$", before) and SERVE_CUE.search(sent.text)
         served = served or re.match(r"^(?:开展|举办|组织|为|与长者)", after) and not nm.is_brand_community(com.name)
         if served and not nm.is_brand_community(com.name):
             yield _fact(sent, subject, "serves", com.name, com.start, o_label="COMMUNITY", cue="activity-at")
@@ -452,7 +452,7 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 
 
 # --- receivedAward / awardedBy ------------------------------------------------------------------
-AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|获得|摘得|斩获|获颁|喜获|再获|评为|获)(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
+AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|获得|摘得|斩获|获颁|喜获|再获|评为|授予|荣登|蝉联|当选|获授|获)(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
 ISSUER_PATTERNS = (
     re.compile(r"(?P<org>[^，。；“”《》]{2,30}?)(?:公布|发布|评选|评定|认定)的(?=[“《]|\d{4})"),
     re.compile(r"由(?P<org>[^，。；]{2,30}?)(?:主办|颁发|评选|发起|举办|授予|联合发布|发布)"),
@@ -507,7 +507,8 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             continue
         _, _, raw = found
         award = nm.tidy_award(raw)
-        named = re.search(r"[“《][^”》]{3,}[”》]", raw) and m.group(0) in ("荣获", "获评", "荣膺", "入选", "评为", "摘得", "斩获", "喜获", "获颁")
+        named = re.search(r"[“《][^”》]{3,}[”》]", raw) and m.group(0) in (
+            "荣获", "获评", "荣膺", "入选", "评为", "摘得", "斩获", "喜获", "获颁", "授予", "荣登", "蝉联", "当选", "获授")
         if not (nm.looks_like_award(award) or named) or len(award) < 3:
             continue
         recipient, r_label = _recipient_before(sent, m.start(), ctx)

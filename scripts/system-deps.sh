@@ -14,5 +14,12 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Virtuoso's package asks for a DBA password: answer it up front (the tests start their own server, on
+# loopback, with a throwaway database; the packaged service is not used).
+if printf '%s\n' "${missing[@]}" | grep -q '^virtuoso'; then
+  for q in dba-password dba-password-again; do
+    echo "virtuoso-opensource-7 virtuoso-opensource-7/$q password dba" | debconf-set-selections
+  done
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
