@@ -170,7 +170,7 @@ MEMBER_LIST_RE = re.compile(
     r"(?:专业)?(?:成员公司|子公司|附属公司|成员单位|专业公司|控股子公司|全资子公司|专业平台|专业机构)"
 )
 _PAREN = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)]")
-SUB_OF_RE = re.compile(r"(?P<child>[^，。；]{2,30}?)(?:是|为|系)(?P<parent>[^，。；]{0,30}?)(?:旗下|下属|的)(?:全资|控股)?(?:子公司|成员公司)")
+SUB_OF_RE = re.compile(r"(?P<child>[^，。；]{2,30}?)(?:是|为|系)(?P<parent>[^，。；]{0,30}?)(?:旗下|下属|的)+(?:全资|控股)?(?:子公司|成员公司)")
 
 
 def _member_matches(text: str) -> Iterator[re.Match[str]]:
@@ -210,6 +210,23 @@ def controlled_lists(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def rule_subsidiary(sent: Sentence, ctx: Context) -> Iterator[Fact]:
+    # "X是集团（旗下）的全资子公司" / "X为Y的控股子公司"
+    for m in SUB_OF_RE.finditer(sent.text):
+        children = orgs_in(sent, m.start("child"), m.end("child"))
+        parents = orgs_in(sent, m.start("parent"), m.end("parent"))
+        parent = parents[-1].name if parents else (
+            REPORTER if re.fullmatch(r"(?:本|我|该)?(?:集团|公司)", m.group("parent")) else None)
+        if children and parent and children[-1].name != parent:
+            yield _fact(sent, children[-1].name, "subsidiaryOf", parent, m.start(), cue="is-subsidiary")
+    # "集团旗下X公司…" / "Y全资子公司X": one named member
+    for m in re.finditer(r"(?P<parent>集团|本集团|公司)?(?:旗下|下属)(?:的)?(?:全资|控股)?(?:子公司)?|(?:全资|控股)子公司", sent.text):
+        child = [o for o in orgs_in_after(sent, m.end(), m.end() + 1) if o.company]
+        if not child or m.end() == m.start():
+            continue
+        before = [o for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
+        parent = before[0].name if before else (REPORTER if m.group("parent") or m.start() == 0 else None)
+        if parent and parent != child[0].name:
+            yield _fact(sent, child[0].name, "subsidiaryOf", parent, m.start(), cue="member-named")
     for pos, items in member_lists(sent.text):
         subject, _ = clause_subject(sent, pos, ctx)
         for item in items:

@@ -85,3 +85,9 @@ def test_no_self_partnership_and_no_pronoun_nodes(tmp_path: Path) -> None:
     ex = extract_text(tmp_path, PROFILE + "我们与集团各成员公司共同推进绿色运营。公司与我们携手前行。\n")
     assert triples(ex, "partnerOf") == set()
     assert not any(e.label in ("我们", "集团", "公司") for e in ex.entities)
+
+
+def test_single_member_named_as_subsidiary(tmp_path: Path) -> None:
+    text = PROFILE + "晨光健康科技有限公司是集团旗下的全资子公司；集团旗下晨光资本管理有限公司发起设立北岸科创股权投资基金。\n"
+    got = triples(extract_text(tmp_path, text), "subsidiaryOf")
+    assert {("晨光健康科技有限公司", GROUP), ("晨光资本管理有限公司", GROUP)} <= got
