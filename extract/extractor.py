@@ -114,6 +114,8 @@ def extract_document(document: Document) -> Extraction:
         elif _is_heading(doc.text):
             relations.context.section_actor = REPORTER
             relations.context.last_member = None
+            year = re.search(r"(?:19|20)\d{2}(?=年)", doc.text)
+            relations.context.year = year.group(0) if year else relations.context.year
         relations(doc)
         facts.extend(doc._.csr_facts or [])
     recipients = _recipient_names(reporter, members, alias_pairs)

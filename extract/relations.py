@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract import lexicon as lx
 from extract import names as nm
@@ -52,6 +52,7 @@ class Context:
     last_fund: str | None = None
     brand_operators: dict[str, str] = field(default_factory=dict)  # 泰康之家 -> the member that runs the chain
     last_member: str | None = None  # the member company the previous paragraphs were about (reset at headings)
+    year: str | None = None  # the year a heading put over what follows (2024年度大事记)
     members: set[str] = field(default_factory=set)
 
 
@@ -465,7 +466,10 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         if served and not nm.is_brand_community(com.name):
             yield _fact(sent, subject, "serves", com.name, com.start, o_label="COMMUNITY", cue="activity-at")
         elif OPERATE_CUE.search(sent.text) or nm.is_brand_community(com.name):
-            yield _fact(sent, subject, "operates", com.name, com.start, o_label="COMMUNITY", cue="operates")
+            fact = _fact(sent, subject, "operates", com.name, com.start, o_label="COMMUNITY", cue="operates")
+            if fact.date is None and ctx.year and re.search(r"开业|启幕|正式运营|投入运营|落地|开园", sent.text):
+                fact = replace(fact, date=ctx.year)  # a timeline under a year heading
+            yield fact
 
 
 # --- receivedAward / awardedBy ------------------------------------------------------------------
