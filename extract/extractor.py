@@ -78,8 +78,13 @@ def award_rows(document: Document) -> list[tuple[str, int]]:
             in_awards = True
         if len(text) > 70 or re.search(r"(?:荣获|获评|荣膺|入选|获得|评为)", text):
             continue
+        quoted = re.fullmatch(r"(?:“[^“”]{2,30}”){2,4}", text)
+        if quoted and in_awards and all(q.endswith("奖") for q in re.findall(r"“([^”]+)”", text)):
+            rows.extend((q, unit.first_line) for q in re.findall(r"“([^”]+)”", text))  # “A奖”“B奖”: two awards
+            continue
         name = nm.tidy_award(text)
-        if nm.looks_like_award(name) and (nm.strong_award(name) and (in_awards or "“" in name)):
+        single = in_awards and re.fullmatch(r"“[^“”]{4,30}”", text) and not nm.org_suffix(name)
+        if nm.looks_like_award(name) and (nm.strong_award(name) and (in_awards or "“" in name)) or single:
             rows.append((name, unit.first_line))
     return rows
 
