@@ -29,7 +29,6 @@ QUALIFIERS = {
     "不少于": "at-least", "至少": "at-least",
     "最高": "up-to", "不超过": "up-to",
 }
-USD_TO_CNY = None  # amounts in other currencies are not converted: no exchange rate is stated in the text
 
 
 @lru_cache(maxsize=4096)
@@ -68,12 +67,6 @@ def find_amounts(text: str) -> list[tuple[int, int, Amount]]:
             if amount is not None and not any(s <= m.start() < e for s, e, _ in out):
                 out.append((m.start(), m.end(), amount))
     return sorted(out, key=lambda t: t[0])
-
-
-def parse_amount(text: str) -> Amount | None:
-    """The first amount in ``text``, or None."""
-    found = find_amounts(text)
-    return found[0][2] if found else None
 
 
 DATE_RE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?:(?P<m>1[0-2]|0?[1-9])月(?:(?P<d>3[01]|[12]\d|0?[1-9])日)?)?")

@@ -11,8 +11,6 @@ lazily), nothing else in the package has import-time side effects. Components on
 """
 from __future__ import annotations
 
-import re
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -131,11 +129,3 @@ class CsrRelations:
             if all(m.end <= c.start or m.start >= c.end for c in chosen):
                 chosen.append(m)
         return sorted(chosen, key=lambda m: m.start)
-
-
-def unit_is_heading_org(text: str, gazetteer: Gazetteer) -> str | None:
-    """A unit that is only an organisation's name (a section title such as 大家人寿) names the actor."""
-    stripped = re.sub(r"^(?:案例|专栏)[:：]?", "", text.strip())
-    if stripped in gazetteer.labels and gazetteer.labels[stripped] == "ORG":
-        return stripped
-    return None
