@@ -100,6 +100,9 @@ class CsrRelations:
         text = doc.text
         ctx = self.context
         ctx.actor, ctx.actor_label = ctx.section_actor, "ORG"
+        if not ctx.member_told:
+            ctx.last_member = None  # the member a paragraph was about carries into the next unit only
+        ctx.member_told = False
         all_mentions: list[M] = []
         facts = []
         for start, end in _sentences(doc):

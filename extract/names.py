@@ -186,7 +186,7 @@ def find_alias_definitions(text: str) -> list[tuple[Found, list[str]]]:
         name_match = re.search(rf"[{lx.NAME_CHARS}]{{2,40}}$", before)
         if not name_match or not aliases:
             continue
-        name = trim_left(name_match.group(0))
+        name = trim_left(re.sub(r"^[）)”’」』]+", "", name_match.group(0)))
         start = m.start() - len(name)
         if name.endswith(lx.FUND_SUFFIXES):
             label = "FUND"

@@ -53,6 +53,7 @@ class Context:
     brand_operators: dict[str, str] = field(default_factory=dict)  # 泰康之家 -> the member that runs the chain
     last_member: str | None = None  # the member company the previous paragraphs were about (reset at headings)
     year: str | None = None  # the year a heading put over what follows (2024年度大事记)
+    member_told: bool = False  # whether the current unit named its actor (else last_member lapses after it)
     members: set[str] = field(default_factory=set)
 
 
@@ -447,6 +448,19 @@ def _explicit_operator(sent: Sentence, com: M) -> str | None:
     return before[0].name if before else None
 
 
+def _named_actor(sent: Sentence, pos: int) -> bool:
+    """Whether an organisation (or 我们/集团) opens the clause of ``pos`` or an earlier clause of the sentence."""
+    for start in _clause_starts(sent.text, pos):
+        found = _opening_actor(sent, start, pos)
+        if found and found[1] == "ORG":
+            return True
+        head = CLAUSE_HEAD.match(sent.text[start:pos])
+        at = start + (head.end() if head else 0)
+        if re.match(r"(?:我们|集团|本集团|公司|该公司)", sent.text[at:pos]):
+            return True
+    return False
+
+
 def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
     _brand_operators(sent, ctx)
     for com in (m for m in sent.mentions if m.label == "COMMUNITY"):
@@ -455,8 +469,9 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         brand = re.split(r"[·•・]", com.name)[0] if nm.is_brand_community(com.name) else None
         if explicit:
             subject, label = explicit, "ORG"
-        elif brand and brand in ctx.brand_operators and (label != "ORG" or subject in (REPORTER, ctx.actor)):
-            subject, label = ctx.brand_operators[brand], "ORG"
+        elif brand and (not _named_actor(sent, com.start) or not OPERATE_CUE.search(sent.text)):
+            # a brand·name community with no actor named in its sentence: the chain's operator, else the group
+            subject, label = ctx.brand_operators.get(brand, REPORTER), "ORG"
         if label != "ORG":
             subject = ctx.actor
         before = sent.text[max(0, com.start - 12): com.start]
@@ -543,13 +558,19 @@ RULES: tuple[Callable[[Sentence, Context], Iterator[Fact]], ...] = (
 )
 
 
+TOPIC_SHIFT = re.compile(r"^(?:在|围绕|针对|聚焦)[^，。；]{1,12}(?:方面|领域|层面|上)[，,]")
+
+
 def sentence_facts(sent: Sentence, ctx: Context) -> list[Fact]:
     """All facts of one sentence, in rule order."""
+    if TOPIC_SHIFT.match(sent.text):
+        ctx.last_member = None  # "在股权投资方面，公司…": a new topic, 公司 is the group again
     found = sentence_subject(sent, (ctx.actor, ctx.actor_label), ctx.last_member)
     if found:
         sent.subject, sent.subject_label = found
         # the member a paragraph is about, for a later 公司; another actor ends that paragraph's topic
         ctx.last_member = found[0] if found[0] in ctx.members else None
+        ctx.member_told = True
     facts: list[Fact] = []
     for rule in RULES:
         facts.extend(rule(sent, ctx))
