@@ -97,11 +97,12 @@ def _balance(text: str) -> int:
     return len(stack)
 
 
-_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|（[^）]*）|\([^)]*\)|‘[^’]*’|「[^」]*」")
+QUOTED_SPANS = re.compile(  # quoted names and bracketed asides, whose punctuation is not the sentence's
+    r"“[^”]*”|《[^》]*》|（[^）]*）|\([^)]*\)|‘[^’]*’|「[^」]*」")
 
 
 def _outside_quotes(text: str) -> str:
-    return _QUOTED.sub("", text)
+    return QUOTED_SPANS.sub("", text)
 
 
 def _splits_word(cur: str, nxt: str) -> bool:

@@ -13,8 +13,6 @@ from extract import lexicon as lx
 
 _CJK = r"\u4e00-\u9fff"
 NAME = rf"[{lx.NAME_CHARS}]"
-QUOTE_OPEN = "“‘「『\""
-QUOTE_CLOSE = "”’」』\""
 
 
 @dataclass(frozen=True)
@@ -37,31 +35,28 @@ def _suffix_re() -> re.Pattern[str]:
     return re.compile(rf"(?=({_alternation(lx.COMPANY_SUFFIXES + lx.OTHER_ORG_SUFFIXES)}))")
 
 
-LEGAL_SUFFIX_RE = re.compile(
-    r"(?:（集团）|\(集团\)|集团)?(?:股份有限公司|有限责任公司|有限公司)$|集团公司$|(?:保险)?集团$"
-)
 STRONG_ORG_SUFFIXES = (
     "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "银行", "基金会", "慈善总会", "协会",
     "研究院", "大学", "学系", "委员会", "卫视", "电视台", "日报", "时报", "新闻网", "人民银行",
 )
 
 
+@lru_cache(maxsize=None)
+def _all_suffixes() -> tuple[str, ...]:
+    return tuple(sorted(set(lx.COMPANY_SUFFIXES + lx.OTHER_ORG_SUFFIXES), key=len, reverse=True))
+
+
 def is_company_name(name: str) -> bool:
     """Whether an organisation name is a business enterprise (decides csr:Company)."""
     if any(w in name for w in ("人民银行", "监督管理", "监管", "政府", "国资委")):
         return False
-    for suffix in sorted(lx.COMPANY_SUFFIXES + lx.OTHER_ORG_SUFFIXES, key=len, reverse=True):
-        if name.endswith(suffix):
-            return suffix in lx.COMPANY_SUFFIXES
-    return False
+    suffix = next((s for s in _all_suffixes() if name.endswith(s)), None)
+    return suffix in lx.COMPANY_SUFFIXES if suffix else False
 
 
 def org_suffix(name: str) -> str | None:
     """The organisation suffix a name ends with, or None."""
-    for suffix in sorted(lx.COMPANY_SUFFIXES + lx.OTHER_ORG_SUFFIXES, key=len, reverse=True):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return suffix
-    return None
+    return next((s for s in _all_suffixes() if name.endswith(s) and len(name) > len(s)), None)
 
 
 @lru_cache(maxsize=None)
@@ -103,7 +98,7 @@ def trim_left(name: str) -> str:
 
 GENERIC_CORE = re.compile(r"(?:资产|投资|基金|养老|健康|财富|产业|金融|科技|信息)?(?:管理|发展|服务|咨询|控股|实业|科技|产业|保险|投资|有限|股份)*")
 SINGLE_CHAR_CUES = frozenset(w for w in lx.LEFT_BOUNDARIES if len(w) == 1) - {"中", "家", "首", "之", "个", "所"}
-GENERIC_ORG_PREFIX = re.compile(r"^(?:年度|最佳|十佳|优秀|杰出|综合性|全国性|创新型|科技型|大型|国有|卓越|一流|头部|领先|知名|多家|各家|综合|现代|国际一流|专业|优秀|主要|重点|相关|其他|中小|小微|民营|金融|保险|该|本|我|各)")
+GENERIC_ORG_PREFIX = re.compile(r"^(?:年度|最佳|十佳|优秀|杰出|综合性|全国性|创新型|科技型|大型|国有|卓越|一流|头部|领先|知名|多家|各家|综合|现代|国际一流|专业|主要|重点|相关|其他|中小|小微|民营|金融|保险|该|本|我|各)")
 # a suffix word used as a common noun: 集团层面, 银行网点, 公司治理 …
 COMMON_NOUN_AFTER = re.compile(r"^(?:层面|内部|内|各|总部|战略|业务|网点|业|系统|客户|保险|账户|卡|理财|渠道|董事|管理|化|级|型|性|整体|上下|品牌|文化|官网|员工|党委|本部)")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from extract import lexicon as lx
 from extract import names as nm
 from extract.amounts import find_amounts, first_date
+from extract.ingest import QUOTED_SPANS
 from extract.records import REPORTER, Amount, Evidence, Fact
 
 
@@ -97,7 +98,7 @@ CLAUSE_HEAD = re.compile(
 
 def _clause_starts(text: str, pos: int) -> list[int]:
     """Starts of the clauses from the one holding ``pos`` back to the sentence start, nearest first."""
-    masked = _QUOTED.sub(lambda m: "_" * len(m.group(0)), text)
+    masked = QUOTED_SPANS.sub(lambda m: "_" * len(m.group(0)), text)
     starts = [0] + [i + 1 for i, ch in enumerate(masked[:pos]) if ch in "，,；;：:"]
     return sorted(set(starts), reverse=True)
 
@@ -142,12 +143,11 @@ def orgs_in(sent: Sentence, start: int, end: int) -> list[M]:
     return [m for m in sent.mentions if m.label == "ORG" and m.start >= start and m.end <= end]
 
 
-_QUOTED = re.compile(r"“[^”]*”|《[^》]*》|（[^）]*）|「[^」]*」")
 
 
 def clause_bounds(text: str, pos: int) -> tuple[int, int]:
     """The clause (between ，；。 outside quotes and brackets) that holds ``pos``."""
-    masked = _QUOTED.sub(lambda m: "_" * len(m.group(0)), text)
+    masked = QUOTED_SPANS.sub(lambda m: "_" * len(m.group(0)), text)
     left = max(masked.rfind(c, 0, pos) for c in "，,；;。：:") + 1
     rights = [i for i in (masked.find(c, pos) for c in "，,；;。") if i >= 0]
     return left, min(rights) if rights else len(text)
