@@ -16,7 +16,8 @@ from spacy.tokens import Doc
 
 from extract import names as nm
 from extract.gazetteer import Gazetteer
-from extract.relations import M, Context, Sentence, sentence_facts
+from extract.relations import sentence_facts
+from extract.sentence import M, Context, Sentence
 
 for _attr in ("csr_found", "csr_mentions", "csr_facts"):
     if not Doc.has_extension(_attr):
