@@ -8,7 +8,7 @@ from extract import lexicon as lx
 from extract import names as nm
 from extract.gazetteer import Gazetteer
 from extract.ingest import Document
-from extract.records import REPORTER, Extraction, Fact
+from extract.records import REPORTER, Evidence, Extraction, Fact
 from extract.relations import controlled_lists, member_lists
 from extract.tables import table_facts
 from extract.resolve import Resolver
@@ -45,8 +45,49 @@ def build_gazetteer(docs) -> tuple[Gazetteer, set[str], list[tuple[str, str]], l
                 for item in items:
                     members.add(item)
                     gaz.add(item, "ORG", True)
+    for item in enumerated_members(docs):
+        members.add(item)
+        gaz.add(item, "ORG", True)
     gaz.listed = listed
     return gaz, members, alias_pairs, reporter_candidates
+
+
+MEMBERS_INTRO = re.compile(r"(?:成员公司|子公司|附属公司|控股公司|专业公司|成员单位)[^。；]{0,10}(?:如下|包括|有|为)[:：]$")
+ENUMERATED = re.compile(r"^(?:[（(]\d{1,2}[）)]|\d{1,2}[.、．]|[①-⑳]|[一二三四五六七八九十]+、)\s*")
+
+
+def enumerated_member_facts(docs) -> list[Fact]:
+    """subsidiaryOf the reporting organisation for each numbered member line."""
+    facts = []
+    for i, doc in enumerate(docs):
+        if not MEMBERS_INTRO.search(doc.text.strip()):
+            continue
+        for nxt in docs[i + 1:]:
+            m = ENUMERATED.match(nxt.text)
+            if not m:
+                break
+            found = nm.find_legal_orgs(nxt.text[m.end():])
+            if found:
+                unit = nxt.user_data["csr_unit"]
+                evidence = Evidence(doc.text.strip() + nxt.text, unit.first_line, unit.page)
+                facts.append(Fact(found[0].name, "subsidiaryOf", REPORTER, evidence, cue="member-list"))
+    return facts
+
+
+def enumerated_members(docs) -> list[str]:
+    """``主要成员公司如下：`` followed by numbered lines, one company each: the member companies."""
+    out: list[str] = []
+    for i, doc in enumerate(docs):
+        if not MEMBERS_INTRO.search(doc.text.strip()):
+            continue
+        for nxt in docs[i + 1:]:
+            m = ENUMERATED.match(nxt.text)
+            if not m:
+                break
+            found = nm.find_legal_orgs(nxt.text[m.end():])
+            if found:
+                out.append(found[0].name)
+    return out
 
 
 def find_reporter(docs, gaz: Gazetteer, candidates: list[str]) -> str | None:
@@ -125,6 +166,7 @@ def extract_document(document: Document) -> Extraction:
         facts.extend(doc._.csr_facts or [])
     recipients = _recipient_names(reporter, members, alias_pairs)
     facts.extend(table_facts(document.units, gaz, recipients))
+    facts.extend(enumerated_member_facts(docs))
     resolver = Resolver(document, reporter, gaz, members, alias_pairs)
     for doc in docs:
         resolver.add_mentions(doc)

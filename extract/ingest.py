@@ -24,7 +24,7 @@ PAIRS = dict(zip(OPENERS, CLOSERS))
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b]+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:\d{1,3}|-\s*\d{1,3}\s*-|第\s*\d{1,3}\s*页)\s*$")
 _INNER_PUNCT = re.compile(r"[，、：；,:]")
-_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}(?:[、．]|\.(?!\d)))")  # "三、" of a heading is no sentence punctuation
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2}(?:[、．]|\.(?!\d))|[（(]\d{1,2}[）)]|[①-⑳])")  # "三、" of a heading is no sentence punctuation
 
 
 @dataclass

@@ -57,8 +57,28 @@ def _member_matches(text: str) -> Iterator[re.Match[str]]:
         pos = m.end()
 
 
+MEMBERS_FOLLOW_RE = re.compile(
+    r"(?:成员公司|子公司|附属公司|控股公司|专业子公司)(?:主要)?(?:包括|有|为|分别为|如下)[:：]?(?P<list>[^。；]{4,400})"
+)
+
+
+def members_after_colon(text: str) -> Iterator[tuple[int, list[str]]]:
+    """``主要子公司包括：A（“a”）、B、以及专注于…的C`` -> (position, [A, B, C]): each item's
+    organisation name (a legal name, so that descriptions before it fall away)."""
+    masked = _PAREN.sub(lambda m: "\u3000" * len(m.group(0)), text)
+    for m in MEMBERS_FOLLOW_RE.finditer(masked):
+        items = []
+        for part in re.split(r"、|，|,|以及|及|和", m.group("list")):
+            found = nm.find_legal_orgs(part.replace("\u3000", ""))
+            if found:
+                items.append(found[0].name)
+        if len(items) >= 2:
+            yield m.start(), items
+
+
 def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """``下设A、B、C等成员公司`` -> (position, [A, B, C])."""
+    yield from members_after_colon(text)
     for m in _member_matches(text):
         items = [re.sub(r"^(?:包括|有|为|拥有)", "", x) for x in nm.split_list(m.group("list").replace("\u3000", ""))]
         items = [re.sub(r"^(?:还有|另有|也有|还|拥有|包括)", "", x) for x in items]
