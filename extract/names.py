@@ -69,6 +69,7 @@ def trim_left(name: str) -> str:
 
     Scans for the rightmost boundary word that leaves at least two characters before the suffix.
     """
+    name = re.sub(r"^(?:[（(]\d{1,2}[）)]|\d{1,2}[.、．]?)(?=[\u4e00-\u9fff])", "", name)  # （3）平安… : a list number
     suffix = org_suffix(name) or ""
     core_end = len(name) - len(suffix)
     best = 0
@@ -98,7 +99,7 @@ def trim_left(name: str) -> str:
 
 GENERIC_CORE = re.compile(r"(?:资产|投资|基金|养老|健康|财富|产业|金融|科技|信息)?(?:管理|发展|服务|咨询|控股|实业|科技|产业|保险|投资|有限|股份)*")
 SINGLE_CHAR_CUES = frozenset(w for w in lx.LEFT_BOUNDARIES if len(w) == 1) - {"中", "家", "首", "之", "个", "所"}
-GENERIC_ORG_PREFIX = re.compile(r"^(?:年度|最佳|十佳|优秀|杰出|综合性|全国性|创新型|科技型|大型|国有|卓越|一流|头部|领先|知名|多家|各家|综合|现代|国际一流|专业|主要|重点|相关|其他|中小|小微|民营|金融|保险|该|本|我|各)")
+GENERIC_ORG_PREFIX = re.compile(r"^(?:其中|此外|同时|另外|周边|当地|年度|最佳|十佳|优秀|杰出|综合性|全国性|创新型|科技型|大型|国有|卓越|一流|头部|领先|知名|多家|各家|综合|现代|国际一流|专业|主要|重点|相关|其他|中小|小微|民营|金融|保险|该|本|我|各)")
 # a suffix word used as a common noun: 集团层面, 银行网点, 公司治理 …
 COMMON_NOUN_AFTER = re.compile(r"^(?:层面|内部|内|各|总部|战略|业务|网点|业|系统|客户|保险|账户|卡|理财|渠道|董事|管理|化|级|型|性|整体|上下|品牌|文化|官网|员工|党委|本部)")
 
@@ -281,7 +282,7 @@ def _community_re() -> re.Pattern[str]:
 
 COMMUNITY_CUES = re.compile(
     r"(?:走进|来到|前往|深入|位于|布局|建立|建成|打造|运营|开设|探索建立|入住|参观|旗下|以及|走访|慰问|看望|"
-    r"结合|聚焦|举办|开展|包括|覆盖|定制|完成|拓展|提升|增强|推出|建设)"
+    r"结合|聚焦|举办|开展|包括|覆盖|定制|完成|拓展|提升|增强|推出|建设|授予|颁发|评为|认定)"
 )
 _LEADING_CUE = re.compile(r"^(?:在|于|赴|到|的|和|与|及|、|将|让|以|向|为|对|由|我们|公司|集团)+")
 GENERIC_COMMUNITY_WORDS = ("专业", "精心", "全国", "当地", "周边", "公司", "集团", "城心", "旅居", "医养", "康养",
@@ -454,6 +455,8 @@ def looks_like_award(name: str) -> bool:
         return False
     if re.search(r"(?:获奖对象|获奖单位|获奖主体|颁奖机构|颁发机构|奖项名称|奖项与认可|荣誉与认可)", name):
         return False
+    if re.fullmatch(r"(?:荣誉|奖项|认可|获奖|情况|主要|部分|年度|与|及|和|、|\d{4}年?)+", name):
+        return False  # a heading such as 荣誉与奖项
     if re.search(r"\d+强", name):
         return True
     if re.search(r"[，。；]", name.replace("，", "") if name.count("“") else name):

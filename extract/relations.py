@@ -67,9 +67,11 @@ def members_after_colon(text: str) -> Iterator[tuple[int, list[str]]]:
     organisation name (a legal name, so that descriptions before it fall away)."""
     masked = _PAREN.sub(lambda m: "\u3000" * len(m.group(0)), text)
     for m in MEMBERS_FOLLOW_RE.finditer(masked):
-        items = []
-        for part in re.split(r"、|，|,|以及|及|和", m.group("list")):
-            found = nm.find_legal_orgs(part.replace("\u3000", ""))
+        items, pos = [], m.start("list")
+        for piece in re.split(r"(、|，|,|以及|及|和)", m.group("list")):
+            part = text[pos:pos + len(piece)]  # the original text: keep 有限公司（香港） asides inside names
+            pos += len(piece)
+            found = nm.find_legal_orgs(_PAREN.sub(lambda p: "" if "简称" in p.group(0) or "“" in p.group(0) else p.group(0), part))
             if found:
                 items.append(found[0].name)
         if len(items) >= 2:
@@ -160,17 +162,33 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         holder, label = clause_subject(sent, m.start(), ctx)
         if before and label == "ORG" and before[-1].name != holder:
             yield _fact(sent, holder, "shareholderOf", before[-1].name, m.start(), cue="became-shareholder")
-    for m in re.finditer(r"(?:是|为|系)(?P<rest>[^，。；]{2,40}?)的(?:第[一二三四五六七八九十\d]+大|发起|主要|重要|战略|控股)?股东", sent.text):
+    for m in re.finditer(r"(?:是|为|系)(?P<rest>[^，。；]{2,40}?)的?(?:第[一二三四五六七八九十\d]+大|发起|主要|重要|战略|控股|单一最大)股东", sent.text):
         holder, label = clause_subject(sent, m.start(), ctx)
-        for org in orgs_in(sent, m.start("rest"), m.end("rest")):
-            if label == "ORG" and org.name != holder:
-                yield _fact(sent, holder, "shareholderOf", org.name, m.start(), cue="is-shareholder")
+        targets = [o.name for o in orgs_in(sent, m.start("rest"), m.end("rest"))]
+        if not targets and re.match(r"(?:本|我)?(?:公司|集团)", m.group("rest")):
+            targets = [ctx.actor]
+        if not targets and re.match(r"其", m.group("rest")):
+            before = [o for o in sent.mentions if o.label == "ORG" and o.end <= m.start() and o.name != holder]
+            targets = [before[-1].name] if before else []
+        for target in targets[-1:]:
+            if label == "ORG" and target != holder:
+                yield _fact(sent, holder, "shareholderOf", target, m.start(), cue="is-shareholder")
+    for m in re.finditer(r"持有(?P<target>本公司|公司|本集团|集团)(?:[AH]股|股份|股权)?(?:约|逾|超过)?[\d.]+%", sent.text):
+        holder, label = clause_subject(sent, m.start(), ctx)
+        if label == "ORG" and holder != REPORTER:
+            yield _fact(sent, holder, "shareholderOf", ctx.actor, m.start(), cue="holds-shares")
+    for m in re.finditer(r"(?:参股|入股)(?=[\u4e00-\u9fff])", sent.text):
+        holder, label = clause_subject(sent, m.start(), ctx)
+        for org in orgs_in_after(sent, m.end(), m.end() + 1):
+            if label == "ORG" and org.company and org.name != holder:
+                yield _fact(sent, holder, "shareholderOf", org.name, m.start(), cue="holds-shares")
     for m in re.finditer(r"(?:分别)?持有(?P<rest>[^。；]{2,120}?)的?(?:股份|股权)(?!有限)", sent.text):
         holder, label = clause_subject(sent, m.start(), ctx)
         if label != "ORG":
             continue
         for org in orgs_in(sent, m.start("rest"), m.end("rest")):
-            if org.name != holder and re.match(r"^(?:约|逾|超过)?[\d.]+%", sent.text[org.end:org.end + 8]):
+            after = re.sub(r"^[（(][^）)]*[）)]", "", sent.text[org.end:org.end + 40])
+            if org.name != holder and re.match(r"^(?:[AH]股)?(?:约|逾|超过)?[\d.]+%", after):
                 yield _fact(sent, holder, "shareholderOf", org.name, m.start(), cue="holds-shares")
     for regex, group in ((FOUNDED_BY_RE, "list"), (HELD_BY_RE, "holder")):
         for m in regex.finditer(sent.text):
@@ -412,9 +430,21 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             "荣获", "获评", "荣膺", "入选", "评为", "摘得", "斩获", "喜获", "获颁", "授予", "荣登", "蝉联", "当选", "获授")
         if not (nm.looks_like_award(award) or named) or len(award) < 3:
             continue
+        lead = re.match(r"^(?P<org>[^“”《》，。]{2,20}?)“(?P<rest>[^“”]+)”(?P<tail>[^“”]{0,4})$", award)
+        own_issuers = list(issuers)
+        if lead and nm.org_suffix(lead.group("org")):  # 入选中国某某协会“2024…案例”: the issuer leads the name
+            own_issuers.append((m.start(), lead.group("org")))
+            award = lead.group("rest") + lead.group("tail")
         recipient, r_label = _recipient_before(sent, m.start(), ctx)
+        if m.group(0) == "授予":
+            given = re.match(r"^(?P<who>[^“”，。]{2,30}?)“", sent.text[m.end():])
+            if given:  # X授予Y“Z”: Y received it from X
+                inside = [x for x in sent.mentions if m.end() <= x.start < m.end() + len(given.group("who"))]
+                if inside:
+                    recipient, r_label = inside[-1].name, inside[-1].label
+                    own_issuers += [(m.start(), o.name) for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
         yield _fact(sent, recipient, "receivedAward", award, m.start(), s_label=r_label, o_label="AWARD", cue="award")
-        for _, issuer in issuers:
+        for _, issuer in own_issuers:
             yield _fact(sent, award, "awardedBy", issuer, m.start(), s_label="AWARD", cue="issuer")
 
 

@@ -103,6 +103,7 @@ def _continues(prev: Cell, text: str) -> bool:
     return (prev.kind in ("award", "issuer") and not re.search(r"(?:奖|案例|榜|称号|机构|企业|品牌|公司|单位|标杆|典范|示范|TOP\d*|\d+强|”)$", prev.text)
             and not nm.org_suffix(prev.text.strip("《》")) and len(prev.text + text) <= 40
             and len(text) <= 12 and not re.search(r"[、：:，,。]", text)
+            and not re.match(r"(?:19|20)\d{2}|第|年度|“", text)
             and not re.search(r"[会院局所报网社台部厅委办]$", prev.text))
 
 
