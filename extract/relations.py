@@ -210,7 +210,7 @@ COOP_VERBS = (r"(?:共同|联合|合作|签署|签订|达成|开展|举办|主�
               r"打造|推出|启动|成立|开发|组建|战略合作)")
 PARTNER_PATTERNS = (
     re.compile(rf"与(?P<list>[^，。；]{{2,80}}?){COOP_VERBS}"),
-    re.compile(r"(?:携手|联手|联合|协同)(?P<list>[^，。；]{2,80}?)(?=共同|联合|举办|主办|开展|设立|发起|推出|启动|打造|签署|与|[，。；]|$)"),
+    re.compile(r"(?:携手|联手|联合|协同)(?P<list>[^，。；]{2,80}?)(?=共同|联合|举办|主办|开展|设立|发起|推出|启动|打造|签署|与|在|于|[，。；]|$)"),
     re.compile(r"(?:合作方|合作伙伴|合作机构)(?:为|是|包括)(?P<list>[^。；]{2,80}?)(?=[。；]|$)"),
 )
 
@@ -354,7 +354,8 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             subject, label = explicit, "ORG"
         elif brand and (not named_actor(sent, com.start) or not OPERATE_CUE.search(sent.text)):
             # a brand·name community with no actor named in its sentence: the chain's operator, else the group
-            subject, label = ctx.brand_operators.get(brand, REPORTER), "ORG"
+            operator = next((o for b, o in sorted(ctx.brand_operators.items()) if brand.endswith(b)), REPORTER)
+            subject, label = operator, "ORG"
         if label != "ORG":
             subject = ctx.actor
         before = sent.text[max(0, com.start - 12): com.start]
@@ -430,10 +431,11 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             "荣获", "获评", "荣膺", "入选", "评为", "摘得", "斩获", "喜获", "获颁", "授予", "荣登", "蝉联", "当选", "获授")
         if not (nm.looks_like_award(award) or named) or len(award) < 3:
             continue
-        lead = re.match(r"^(?P<org>[^“”《》，。]{2,20}?)“(?P<rest>[^“”]+)”(?P<tail>[^“”]{0,4})$", award)
+        lead = re.match(r"^(?:《(?P<pub>[^》]{2,20})》|(?P<org>[^“”《》，。]{2,20}?))“(?P<rest>[^“”]+)”(?P<tail>[^“”]{0,4})$", award)
         own_issuers = list(issuers)
-        if lead and nm.org_suffix(lead.group("org")):  # 入选中国某某协会“2024…案例”: the issuer leads the name
-            own_issuers.append((m.start(), lead.group("org")))
+        if lead and (lead.group("pub") or nm.org_suffix(lead.group("org") or "")):
+            # 入选中国某某协会“2024…案例” / 获评《某某周刊》“年度…”: the issuer leads the name
+            own_issuers.append((m.start(), lead.group("pub") or lead.group("org")))
             award = lead.group("rest") + lead.group("tail")
         recipient, r_label = _recipient_before(sent, m.start(), ctx)
         if m.group(0) == "授予":
