@@ -163,6 +163,7 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
 def segment_lines(lines: list[str]) -> list[Unit]:
     """Join broken lines into units; every character keeps its input line number."""
     items: list[tuple[int, str, int | None]] = []  # (line number, cleaned text, page)
+    after_number: set[int] = set()  # items that follow a dropped number line (a page number or a 序号 cell)
     page = 1
     has_pages = any("\f" in ln for ln in lines)
     for number, raw in enumerate(lines, start=1):
@@ -170,6 +171,7 @@ def segment_lines(lines: list[str]) -> list[Unit]:
             page += raw.count("\f")
             raw = raw.replace("\f", "")
         if _PAGE_NUMBER.match(raw):
+            after_number.add(len(items))
             continue
         text = clean_line(raw)
         if text:
@@ -185,7 +187,13 @@ def segment_lines(lines: list[str]) -> list[Unit]:
             current.lines.extend([number] * len(text))
         if i + 1 < len(items):
             window = lengths[max(0, i - 3): i + 4]
-            if _joins(text, items[i + 1][1], current.text, statistics.median(window)):
+            nxt = items[i + 1][1]
+            if i + 1 in after_number:
+                # across a number line only prose goes on (a sentence cut by a page break), never table cells
+                if _balance(text) > 0 or (_INNER_PUNCT.search(_outside_quotes(text)) and text[-1] not in "。！？!?"
+                                          and _joins(text, nxt, current.text, statistics.median(window))):
+                    continue
+            elif _joins(text, nxt, current.text, statistics.median(window)):
                 continue
         units.append(current)
         current = None
