@@ -373,7 +373,7 @@ def find_communities(text: str) -> list[Found]:
     for m in _community_re().finditer(text):
         raw = m.group("plain")
         end = m.end("plain")
-        more = re.match(rf"[{_CJK}]{{0,4}}(?:之家|综合体|服务中心|养老院|敬老院)", text[end:])
+        more = re.match(rf"[{_CJK}]{{0,4}}(?:之家|综合体|服务中心|养老院|敬老院|驿站)", text[end:])
         if more:
             raw, end = raw + more.group(0), end + more.end()
         name = clean_community_name(raw)

@@ -360,7 +360,7 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             subject = ctx.actor
         before = sent.text[max(0, com.start - 12): com.start]
         after = sent.text[com.end: com.end + 12]
-        served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为|慰问|看望|探望|走访)$", before) and SERVE_CUE.search(sent.text)
+        served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为|向|慰问|看望|探望|走访)$", before) and SERVE_CUE.search(sent.text)
         served = served or re.match(r"^(?:开展|举办|组织|为|与长者)", after) and not nm.is_brand_community(com.name)
         if served and not nm.is_brand_community(com.name):
             yield _fact(sent, subject, "serves", com.name, com.start, o_label="COMMUNITY", cue="activity-at")
@@ -444,7 +444,11 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
                 inside = [x for x in sent.mentions if m.end() <= x.start < m.end() + len(given.group("who"))]
                 if inside:
                     recipient, r_label = inside[-1].name, inside[-1].label
-                    own_issuers += [(m.start(), o.name) for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
+                    c_start, _ = clause_bounds(sent.text, m.start())
+                    giver = nm.trim_left(sent.text[c_start:m.start()].strip("《》"))
+                    known = [o.name for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
+                    if known or (nm.org_suffix(giver) and 2 <= len(giver) <= 20):
+                        own_issuers.append((m.start(), known[0] if known else giver))
         yield _fact(sent, recipient, "receivedAward", award, m.start(), s_label=r_label, o_label="AWARD", cue="award")
         for _, issuer in own_issuers:
             yield _fact(sent, award, "awardedBy", issuer, m.start(), s_label="AWARD", cue="issuer")

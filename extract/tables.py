@@ -61,8 +61,9 @@ def _classify(text: str, gaz: Gazetteer, recipients: set[str]) -> tuple[str, str
             return "issuer", known
     if re.search(r"[·•・]", name) and not nm.looks_like_award(name) or bare in recipients:
         return "recipient", bare
-    quoted_award = re.search(r"“[^”]*(?:奖|榜|案例)”", name)
-    if nm.looks_like_award(nm.tidy_award(name)) and (not nm.org_suffix(bare) or nm.GENERIC_ORG_PREFIX.match(bare) or quoted_award):
+    quoted_award = re.search(r"“[^”]*(?:奖|榜|案例)”", name) or re.search(r"卓越|最佳|十佳|优秀|杰出|示范|先进", bare)
+    unyeared = re.sub(r"^(?:19|20)\d{2}(?:年度|年)?", "", bare)
+    if nm.looks_like_award(nm.tidy_award(name)) and (not nm.org_suffix(bare) or nm.GENERIC_ORG_PREFIX.match(unyeared) or quoted_award):
         return "award", nm.tidy_award(name)
     if len(bare) <= 20 and (nm.org_suffix(bare) or not nm.looks_like_award(bare)):
         return "issuer", bare
@@ -113,9 +114,12 @@ def _rows_by_columns(cells: list[Cell], columns: int) -> list[Fact] | None:
     if columns < 2 or len(cells) < columns:
         return None
     usable = len(cells) - len(cells) % columns
-    if any(c.kind == "award" for c in cells[usable:]):
+    leftover = cells[usable:]
+    if any(c.kind == "award" for c in leftover) and len(leftover) != columns - 1:
         return None  # leftover cells hold an award: the rows are not of header size
     rows = [cells[k:k + columns] for k in range(0, usable, columns)]
+    if leftover and any(c.kind == "award" for c in leftover):
+        rows.append(leftover)  # a last row with an empty cell
     if not all(sum(c.kind == "award" for c in row) == 1 and sum(c.kind == "recipient" for c in row) <= 1 for row in rows):
         return None
     facts = []
