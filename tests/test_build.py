@@ -14,7 +14,7 @@ from kg.evaluate import evaluate
 from kg.vocab import CSR, RELATIONS
 from conftest import SAMPLE, SAMPLE_GOLD, TEST_REPORTS
 
-REPORTS = sorted(p for p in TEST_REPORTS.glob("*-csr.txt"))
+REPORTS = sorted(TEST_REPORTS.glob("*-csr.txt")) + sorted((TEST_REPORTS.parent / "heldout").glob("*-csr.txt"))
 
 
 def _gold(path: Path) -> dict:
