@@ -108,6 +108,8 @@ def opening_actor(sent: Sentence, start: int, pos: int) -> tuple[str, str] | Non
         at += 1
     for m in sent.mentions:
         if m.start == at and m.end <= pos and m.label in ("ORG", "COMMUNITY"):
+            if re.match(r"[》”]?(?:主办|举办|承办|颁发|发布|评选|组织)", sent.text[m.end:m.end + 4]):
+                return None  # 在《某报》举办的…中: the organiser of an event, not the clause's actor
             return m.name, m.label
     return None
 
