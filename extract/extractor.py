@@ -56,9 +56,8 @@ MEMBERS_INTRO = re.compile(r"(?:成员公司|子公司|附属公司|控股公司
 ENUMERATED = re.compile(r"^(?:[（(]\d{1,2}[）)]|\d{1,2}[.、．]|[①-⑳]|[一二三四五六七八九十]+、)\s*")
 
 
-def enumerated_member_facts(docs) -> list[Fact]:
-    """subsidiaryOf the reporting organisation for each numbered member line."""
-    facts = []
+def _enumerated_lines(docs):
+    """(numbered doc, member name) for each line of a ``成员公司如下：`` list, one company each."""
     for i, doc in enumerate(docs):
         if not MEMBERS_INTRO.search(doc.text.strip()):
             continue
@@ -68,26 +67,22 @@ def enumerated_member_facts(docs) -> list[Fact]:
                 break
             found = nm.find_legal_orgs(nxt.text[m.end():])
             if found:
-                unit = nxt.user_data["csr_unit"]
-                evidence = Evidence(doc.text.strip() + nxt.text, unit.first_line, unit.page)
-                facts.append(Fact(found[0].name, "subsidiaryOf", REPORTER, evidence, cue="member-list"))
+                yield doc, nxt, found[0].name
+
+
+def enumerated_member_facts(docs) -> list[Fact]:
+    """subsidiaryOf the reporting organisation for each numbered member line."""
+    facts = []
+    for intro, line_doc, name in _enumerated_lines(docs):
+        unit = line_doc.user_data["csr_unit"]
+        evidence = Evidence(intro.text.strip() + line_doc.text, unit.first_line, unit.page)
+        facts.append(Fact(name, "subsidiaryOf", REPORTER, evidence, cue="member-list"))
     return facts
 
 
 def enumerated_members(docs) -> list[str]:
-    """``主要成员公司如下：`` followed by numbered lines, one company each: the member companies."""
-    out: list[str] = []
-    for i, doc in enumerate(docs):
-        if not MEMBERS_INTRO.search(doc.text.strip()):
-            continue
-        for nxt in docs[i + 1:]:
-            m = ENUMERATED.match(nxt.text)
-            if not m:
-                break
-            found = nm.find_legal_orgs(nxt.text[m.end():])
-            if found:
-                out.append(found[0].name)
-    return out
+    """The member companies of numbered lists after ``主要成员公司如下：``."""
+    return [name for _, _, name in _enumerated_lines(docs)]
 
 
 def find_reporter(docs, gaz: Gazetteer, candidates: list[str]) -> str | None:

@@ -45,7 +45,7 @@ class Gazetteer:
         out = []
         for m in self._regex.finditer(text):
             name = m.group(0)
-            # a short name glued inside a longer word is not a use of it ("大家人寿" in "大家人寿险")
+            # a short name glued inside a longer word is not a use of it ("晨光人寿" in "晨光人寿险")
             if len(name) <= 4 and m.end() < len(text) and self.labels[name] == "ORG":
                 nxt = text[m.end()]
                 if nxt in "险司·•":

@@ -323,7 +323,7 @@ def clean_community_name(raw: str) -> str:
 
 
 def plausible_community(name: str) -> bool:
-    """A place-less community name must read as a proper name (阜成社区, 朝阳社区), not a phrase
+    """A place-less community name must read as a proper name (金桥社区, 朝阳社区), not a phrase
     (提升社区, 精心布置社区): its distinctive part is nouns, at least one of them a proper noun."""
     if _place_at(name) >= 0:
         return True

@@ -227,7 +227,7 @@ def partner_args(sent: Sentence) -> Iterator[tuple[int, M]]:
 
 
 def _fund_named_orgs(sent: Sentence, start: int, end: int) -> list[M]:
-    """A firm named like a fund (凯辉基金) that acts as a partner is an organisation, not a fund."""
+    """A firm named like a fund (远帆基金) that acts as a partner is an organisation, not a fund."""
     out = []
     for m in sent.mentions:
         if m.label == "FUND" and m.start == start and m.end <= end and len(m.name) <= 6:

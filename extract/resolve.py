@@ -3,7 +3,7 @@
 Rules (each merge records its reason):
 - ``以下简称`` definitions: the short form is the defined entity.
 - organisation cores: names that are equal once legal suffixes (有限责任公司, 集团, 公司 …), a trailing
-  保险 and a leading country are dropped are one organisation (大家保险集团有限责任公司 = 大家保险 = 大家集团).
+  保险 and a leading country are dropped are one organisation (晨光保险集团有限责任公司 = 晨光保险 = 晨光集团).
 - 我们/集团/公司 and facts with no named actor: the reporting organisation.
 - funds, communities and awards: equal after dropping quotes, spaces, dash variants and a leading year;
   a short community name (友谊社区) is the brand·name community that contains its distinctive part.
@@ -153,7 +153,7 @@ class Resolver:
 
         def fund_key(name: str) -> str:
             key = plain(name)
-            for org in orgs:  # "某某资产越秀光惠基金" in a caption: the manager's name glued before the fund
+            for org in orgs:  # "某某资产青禾光伏基金" in a caption: the manager's name glued before the fund
                 if key.startswith(org) and len(key) - len(org) >= 4:
                     return key[len(org):]
             return key
@@ -275,7 +275,7 @@ class Resolver:
 
     def _merge_award_variants(self, uf: _UnionFind) -> None:
         """A short award name inside a longer one of the same report is the same award: the series name
-        (方舟奖 in 2024保险资管金牌风控方舟奖) or the category without its programme."""
+        (金盾奖 in 2024保险业年度风控金盾奖) or the category without its programme."""
         keys = sorted({award_key(name): name for label, name in self.surfaces if label == "AWARD"}.items())
         for short_key, short in keys:
             if len(short_key) < 3:
