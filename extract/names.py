@@ -289,10 +289,15 @@ GENERIC_COMMUNITY_WORDS = ("专业", "精心", "全国", "当地", "周边", "�
                            "养老", "高品质", "全方位", "嵌入式", "我们", "长者", "客户", "各地", "新")
 
 
+@lru_cache(maxsize=None)
+def _place_names() -> tuple[str, ...]:
+    return lx.places() + tuple(lx.districts())
+
+
 def _place_at(name: str) -> int:
     """Offset of the first place name (city, province, district) in ``name``, or -1."""
     best = -1
-    for place in list(lx.places()) + list(lx.districts()):
+    for place in _place_names():
         i = name.find(place)
         if i >= 0 and (best < 0 or i < best):
             best = i

@@ -263,7 +263,7 @@ class Resolver:
         for f in facts:
             if f.predicate == "sponsorOf" and f.object_label == "FUND":
                 size, sponsors = deals.get(f.object, (None, set()))
-                amount = fund_size(Entity("", f.object, "fund"), f.evidence.sentence) or f.amount
+                amount = fund_size(f.evidence.sentence) or f.amount
                 deals[f.object] = (size or (amount.value if amount else None), sponsors | {f.subject})
         names = sorted(deals)
         for i, a in enumerate(names):
@@ -398,7 +398,7 @@ class Resolver:
                         r"开业|启幕|运营|落地|开园|投入使用", f.evidence.sentence):
                     obj.opening_date = f.date
             if f.predicate in ("sponsorOf", "investsIn") and obj.kind == "fund" and obj.size is None:
-                obj.size = fund_size(obj, f.evidence.sentence)
+                obj.size = fund_size(f.evidence.sentence)
         for e in entities.values():
             if e.kind == "community" and not e.city:
                 e.city = lx.city_in(e.label) or next((lx.city_in(a) for a in sorted(e.aliases) if lx.city_in(a)), None)
@@ -424,13 +424,14 @@ def community_city(entity: Entity, sentence: str) -> str | None:
     return None
 
 
-def fund_size(entity: Entity, sentence: str) -> Amount | None:
+def fund_size(sentence: str) -> Amount | None:
     """The fund's size: an amount said with 规模 in a sentence that names the fund."""
+    amounts = find_amounts(sentence)
     for m in SIZE_RE.finditer(sentence):
-        for s, _, amount in find_amounts(sentence):
+        for s, _, amount in amounts:
             if m.start() < s <= m.end() + 4:
                 return amount
-    for s, e, amount in find_amounts(sentence):
+    for s, e, amount in amounts:
         if sentence[e: e + 4].startswith(("规模", "的规模")):
             return amount
     return None
