@@ -12,7 +12,8 @@ figures a reviewer gets, and tests can hold thresholds with ``evaluate(graph, go
   one-to-one, so a second node of one gold entity (a duplicate) is a false positive.
 * Relations: both ends resolve to gold entities (the node's entity match, else any gold entity by name), and
   the gold has the triple (``partnerOf`` in either direction). A triple whose ends do not resolve is a false
-  positive. Triples that match a gold relation marked ``"certain": false`` count neither way.
+  positive. Triples that match a gold relation marked ``"certain": false`` count neither way, and so do nodes
+  that match a gold entity marked ``"certain": false``.
 * Attributes, over gold entities that were found: Community city (``csr:locatedIn`` a place whose name
   contains or is contained in the city), kind (``csr:communityKind``) and Fund size (``csr:sizeCNY`` within 1 %).
 """
@@ -77,6 +78,7 @@ class GoldEntity:
     city: str | None = None
     kind: str | None = None
     size_cny: float | None = None
+    certain: bool = True  # "certain": false: a match is neither a hit nor a miss
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ def _parse_entity(i: int, raw: Any) -> GoldEntity:
         city=raw.get("city") or None,
         kind=raw.get("kind") or None,
         size_cny=size or None,
+        certain=raw.get("certain", True) is not False,
     )
 
 
@@ -322,7 +325,7 @@ def _score_class(
             found = _find_gold(names, [c for c in candidates if c.name not in matched], fuzzy_pass)
             if found is not None:
                 matched.add(found.name)
-                tp += 1
+                tp += found.certain
                 node_to_gold.setdefault(node, found.name)
             elif fuzzy_pass:
                 fp += 1
@@ -331,7 +334,7 @@ def _score_class(
                 left.append((node, names))
     if false_positives:
         errors.add(f"FP {class_name}", false_positives)
-    missed = [c.name for c in candidates if c.name not in matched]
+    missed = [c.name for c in candidates if c.name not in matched and c.certain]
     errors.add(f"FN {class_name}", missed)
     return PRF(tp, fp, len(missed))
 
