@@ -10,7 +10,8 @@ from extract.gazetteer import Gazetteer
 from extract.ingest import Document
 from extract.records import REPORTER, Evidence, Extraction, Fact
 from extract.relations import controlled_lists, member_lists
-from extract.tables import table_facts
+from extract.layout import find_tables
+from extract.tables import read_tables, table_facts
 from extract.resolve import Resolver
 
 
@@ -76,7 +77,7 @@ def enumerated_member_facts(docs) -> list[Fact]:
     for intro, line_doc, name in _enumerated_lines(docs):
         unit = line_doc.user_data["csr_unit"]
         evidence = Evidence(intro.text.strip() + line_doc.text, unit.first_line, unit.page)
-        facts.append(Fact(name, "subsidiaryOf", REPORTER, evidence, cue="member-list"))
+        facts.append(Fact(name, "subsidiaryOf", REPORTER, evidence, rule="sub.numbered-member-list"))
     return facts
 
 
@@ -136,6 +137,15 @@ def extract_document(document: Document) -> Extraction:
     for i, doc in enumerate(docs):
         doc.user_data["csr_unit"] = document.units[i]
     gaz, members, alias_pairs, reporter_candidates = build_gazetteer(docs)
+    tables = read_tables(find_tables(document.units))
+    for short, full in tables.definitions:
+        company = nm.is_company_name(full)
+        gaz.add(full, "ORG", company)
+        gaz.add(short, "ORG", company)
+        alias_pairs.append((short, full))
+    for name in tables.members:
+        members.add(name)
+        gaz.add(name, "ORG", True)
     reporter = find_reporter(docs, gaz, reporter_candidates)
     if reporter:
         for variant in reporter_variants(reporter, texts):
@@ -161,6 +171,7 @@ def extract_document(document: Document) -> Extraction:
         facts.extend(doc._.csr_facts or [])
     recipients = _recipient_names(reporter, members, alias_pairs)
     facts.extend(table_facts(document.units, gaz, recipients))
+    facts.extend(tables.facts)
     facts.extend(enumerated_member_facts(docs))
     resolver = Resolver(document, reporter, gaz, members, alias_pairs)
     for doc in docs:

@@ -13,6 +13,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.columns import header_role
 from kg.errors import InputError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -29,11 +30,14 @@ _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d{1,2
 
 @dataclass
 class Unit:
-    """A paragraph, heading or table cell: cleaned text plus the input line of each character."""
+    """A paragraph, heading, list item, table cell or table row: cleaned text plus the input line of each
+    character. A row (``kind == "row"``) keeps its cells; its text is the cells joined by ``CELL_JOIN``."""
 
     text: str
     lines: list[int]
     page: int | None = None
+    kind: str = "prose"  # prose | heading | item | row | cell
+    cells: tuple[str, ...] = ()
 
     @property
     def first_line(self) -> int:
@@ -160,12 +164,50 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
     return len(cur) >= 0.8 * window_median
 
 
+CELL_JOIN = "；"  # a row's text for the sentence rules: each cell reads as a clause of its own
+_CELL_SEPARATOR = re.compile(r"\t+| {2,}|\s*[|｜]\s*")
+_BOX_LABEL = re.compile(r"^(?:案例|专栏|专题|聚焦|延伸阅读|链接|责任故事)\s*[0-9一二三四五六七八九十]*\s*[|｜]")  # 案例｜title: no row
+
+
+def split_cells(raw: str) -> list[str] | None:
+    """The cells of a table row that the text marks as one (tabs, ``|`` or runs of spaces between cells)."""
+    stripped = raw.strip().strip("|｜").strip()
+    if not _CELL_SEPARATOR.search(stripped) or _BOX_LABEL.match(stripped):
+        return None
+    cells = [clean_line(c) for c in _CELL_SEPARATOR.split(stripped)]
+    cells = [c for c in cells if c]
+    return cells if len(cells) >= 2 else None
+
+
+def _header_cells(raw: str) -> list[str] | None:
+    """A header row printed with single spaces between its cells (PDF text): every word a column header."""
+    parts = raw.split()
+    if len(parts) >= 2 and all(header_role(p) for p in parts):
+        return parts
+    return None
+
+
+def _running_lines(lines: list[str]) -> set[int]:
+    """Line numbers (0-based) of running headers and footers: a short line repeated next to page numbers."""
+    near_page: dict[str, list[int]] = {}
+    numbers = [i for i, ln in enumerate(lines) if _PAGE_NUMBER.match(ln.replace("\f", "")) or "\f" in ln]
+    marks = set(numbers)
+    for i, raw in enumerate(lines):
+        text = raw.replace("\f", "").strip()
+        if 2 <= len(text) <= 40 and not _PAGE_NUMBER.match(text) and any(j in marks for j in range(i - 2, i + 3)):
+            near_page.setdefault(text, []).append(i)
+    return {i for text, where in near_page.items() if len(where) >= 3 for i in where}
+
+
 def segment_lines(lines: list[str]) -> list[Unit]:
-    """Join broken lines into units; every character keeps its input line number."""
-    items: list[tuple[int, str, int | None]] = []  # (line number, cleaned text, page)
+    """Join broken lines into units; every character keeps its input line number. Table rows the text marks
+    (cell separators, or a header row of known column names) stay units of their own, with their cells."""
+    items: list[tuple[int, str, int | None, tuple[str, ...]]] = []  # (line number, cleaned text, page, cells)
     after_number: set[int] = set()  # items that follow a dropped number line (a page number or a 序号 cell)
     page = 1
     has_pages = any("\f" in ln for ln in lines)
+    running = _running_lines(lines)
+    spaced_columns = 0  # inside a table whose cells are separated by single spaces: its column count
     for number, raw in enumerate(lines, start=1):
         if "\f" in raw:
             page += raw.count("\f")
@@ -173,19 +215,36 @@ def segment_lines(lines: list[str]) -> list[Unit]:
         if _PAGE_NUMBER.match(raw):
             after_number.add(len(items))
             continue
-        text = clean_line(raw)
+        if number - 1 in running:
+            continue
+        cells = split_cells(raw)
+        if cells is None:
+            header = _header_cells(raw)
+            if header:
+                cells, spaced_columns = header, len(header)
+            elif spaced_columns and len(raw.split()) == spaced_columns:
+                cells = [clean_line(c) for c in raw.split()]
+            else:
+                spaced_columns = 0
+        text = CELL_JOIN.join(cells) if cells else clean_line(raw)
         if text:
-            items.append((number, text, page if has_pages else None))
-    lengths = [len(t) for _, t, _ in items]
+            items.append((number, text, page if has_pages else None, tuple(cells or ())))
+    lengths = [len(t) for _, t, _, _ in items]
     units: list[Unit] = []
     current: Unit | None = None
-    for i, (number, text, pg) in enumerate(items):
+    for i, (number, text, pg, cells) in enumerate(items):
+        if cells:
+            if current is not None:
+                units.append(current)
+                current = None
+            units.append(Unit(text, [number] * len(text), pg, "row", cells))
+            continue
         if current is None:
             current = Unit(text, [number] * len(text), pg)
         else:
             current.text += text
             current.lines.extend([number] * len(text))
-        if i + 1 < len(items):
+        if i + 1 < len(items) and not items[i + 1][3]:
             window = lengths[max(0, i - 3): i + 4]
             nxt = items[i + 1][1]
             if i + 1 in after_number:
@@ -199,7 +258,21 @@ def segment_lines(lines: list[str]) -> list[Unit]:
         current = None
     if current is not None:
         units.append(current)
+    for unit in units:
+        if unit.kind == "prose":
+            unit.kind = _kind_of(unit.text)
     return units
+
+
+def _kind_of(text: str) -> str:
+    """A numbered short line is a heading; another short line without sentence punctuation is a cell (a
+    heading or a flattened table cell: ``extract.layout`` tells them apart); a numbered sentence is a list
+    item; the rest is prose."""
+    numbered = bool(_ENUMERATOR.match(text))
+    bare = _ENUMERATOR.sub("", text)
+    if len(bare) <= 24 and not re.search(r"[，。；！？,;]", bare):
+        return "heading" if numbered else "cell"
+    return "item" if numbered else "prose"
 
 
 def doc_id_for(path: Path) -> str:

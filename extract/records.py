@@ -55,7 +55,7 @@ class Fact:
     object_label: str = "ORG"
     amount: Amount | None = None
     date: str | None = None
-    cue: str = ""
+    rule: str = ""  # the stable id of the rule that made it (see extract/rules.tsv)
 
 
 REPORTER = "\u0000REPORTER"
@@ -87,6 +87,8 @@ class ResolvedFact:
     evidence: Evidence
     amount: Amount | None = None
     date: str | None = None
+    rule: str = ""
+    confidence: float | None = None  # the rule's measured precision (extract/lexicons/rule_precision.tsv)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ def amount_near(text: str, start: int, end: int) -> Amount | None:
 
 
 def _fact(sent: Sentence, s: str, p: str, o: str, pos: int, s_label="ORG", o_label="ORG",
-          amount: Amount | None = None, cue: str = "") -> Fact:
-    return Fact(s, p, o, sent.evidence(pos), s_label, o_label, amount, first_date(sent.text), cue)
+          amount: Amount | None = None, rule: str = "") -> Fact:
+    return Fact(s, p, o, sent.evidence(pos), s_label, o_label, amount, first_date(sent.text), rule)
 
 
 # --- subsidiaryOf -------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def rule_subsidiary(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         parent = parents[-1].name if parents else (
             REPORTER if re.fullmatch(r"(?:本|我|该)?(?:集团|公司)", m.group("parent")) else None)
         if children and parent and children[-1].name != parent:
-            yield _fact(sent, children[-1].name, "subsidiaryOf", parent, m.start(), cue="is-subsidiary")
+            yield _fact(sent, children[-1].name, "subsidiaryOf", parent, m.start(), rule="sub.is-subsidiary-of")
     # "集团旗下X公司…" / "Y全资子公司X": one named member
     for m in re.finditer(r"(?P<parent>集团|本集团|公司)?(?:旗下|下属)(?:的)?(?:全资|控股)?(?:子公司)?|(?:全资|控股)子公司", sent.text):
         child = [o for o in orgs_in_after(sent, m.end(), m.end() + 1) if o.company]
@@ -115,16 +115,16 @@ def rule_subsidiary(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         before = [o for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
         parent = before[0].name if before else (REPORTER if m.group("parent") or m.start() == 0 else None)
         if parent and parent != child[0].name:
-            yield _fact(sent, child[0].name, "subsidiaryOf", parent, m.start(), cue="member-named")
+            yield _fact(sent, child[0].name, "subsidiaryOf", parent, m.start(), rule="sub.named-member")
     for pos, items in member_lists(sent.text):
         subject, _ = clause_subject(sent, pos, ctx)
         for item in items:
-            yield _fact(sent, item, "subsidiaryOf", subject, pos, cue="member-list")
+            yield _fact(sent, item, "subsidiaryOf", subject, pos, rule="sub.member-list")
     for pos, items in controlled_lists(sent.text):
         subject, _ = clause_subject(sent, pos, ctx)
         for item in items:
-            yield _fact(sent, subject, "shareholderOf", item, pos, cue="controls")
-            yield _fact(sent, item, "subsidiaryOf", subject, pos, cue="controls")
+            yield _fact(sent, subject, "shareholderOf", item, pos, rule="share.controls-list")
+            yield _fact(sent, item, "subsidiaryOf", subject, pos, rule="sub.controls-list")
 
 
 # --- shareholderOf ------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             continue
         for org in orgs_in(sent, m.start("list"), m.end("list")):
             if org.company and org.name != target:
-                yield _fact(sent, org.name, "shareholderOf", target, m.start(), cue="shareholder-list")
+                yield _fact(sent, org.name, "shareholderOf", target, m.start(), rule="share.shareholder-list")
     # "与Y共同出资设立Z公司": both founders hold shares in Z
     for m in re.finditer(r"(?:共同|联合)?出资(?:设立|成立|组建)", sent.text):
         created = [o for o in orgs_in_after(sent, m.end(), m.end() + 3) if o.company]
@@ -155,13 +155,13 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         founders = ([founder] if label == "ORG" else []) + [o.name for p, o in partner_args(sent) if p < m.start()]
         for name in founders:
             if name != created[0].name:
-                yield _fact(sent, name, "shareholderOf", created[0].name, m.start(), cue="co-founded-company")
+                yield _fact(sent, name, "shareholderOf", created[0].name, m.start(), rule="share.co-founded-company")
     # "…参与X公司增资扩股，成为其战略股东"
     for m in re.finditer(r"成为(?:其|该公司)的?(?:第[一二三四五六七八九十\d]+大|战略|重要|主要)?股东", sent.text):
         before = [o for o in sent.mentions if o.label == "ORG" and o.end <= m.start() and o.company]
         holder, label = clause_subject(sent, m.start(), ctx)
         if before and label == "ORG" and before[-1].name != holder:
-            yield _fact(sent, holder, "shareholderOf", before[-1].name, m.start(), cue="became-shareholder")
+            yield _fact(sent, holder, "shareholderOf", before[-1].name, m.start(), rule="share.became-shareholder")
     for m in re.finditer(r"(?:是|为|系)(?P<rest>[^，。；]{2,40}?)的?(?:第[一二三四五六七八九十\d]+大|发起|主要|重要|战略|控股|单一最大)股东", sent.text):
         holder, label = clause_subject(sent, m.start(), ctx)
         targets = [o.name for o in orgs_in(sent, m.start("rest"), m.end("rest"))]
@@ -172,16 +172,16 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             targets = [before[-1].name] if before else []
         for target in targets[-1:]:
             if label == "ORG" and target != holder:
-                yield _fact(sent, holder, "shareholderOf", target, m.start(), cue="is-shareholder")
+                yield _fact(sent, holder, "shareholderOf", target, m.start(), rule="share.is-shareholder")
     for m in re.finditer(r"持有(?P<target>本公司|公司|本集团|集团)(?:[AH]股|股份|股权)?(?:约|逾|超过)?[\d.]+%", sent.text):
         holder, label = clause_subject(sent, m.start(), ctx)
         if label == "ORG" and holder != REPORTER:
-            yield _fact(sent, holder, "shareholderOf", ctx.actor, m.start(), cue="holds-shares")
+            yield _fact(sent, holder, "shareholderOf", ctx.actor, m.start(), rule="share.holds-reporter-shares")
     for m in re.finditer(r"(?:参股|入股)(?=[\u4e00-\u9fff])", sent.text):
         holder, label = clause_subject(sent, m.start(), ctx)
         for org in orgs_in_after(sent, m.end(), m.end() + 1):
             if label == "ORG" and org.company and org.name != holder:
-                yield _fact(sent, holder, "shareholderOf", org.name, m.start(), cue="holds-shares")
+                yield _fact(sent, holder, "shareholderOf", org.name, m.start(), rule="share.stake-taken")
     for m in re.finditer(r"(?:分别)?持有(?P<rest>[^。；]{2,120}?)的?(?:股份|股权)(?!有限)", sent.text):
         holder, label = clause_subject(sent, m.start(), ctx)
         if label != "ORG":
@@ -189,7 +189,7 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         for org in orgs_in(sent, m.start("rest"), m.end("rest")):
             after = re.sub(r"^[（(][^）)]*[）)]", "", sent.text[org.end:org.end + 40])
             if org.name != holder and re.match(r"^(?:[AH]股)?(?:约|逾|超过)?[\d.]+%", after):
-                yield _fact(sent, holder, "shareholderOf", org.name, m.start(), cue="holds-shares")
+                yield _fact(sent, holder, "shareholderOf", org.name, m.start(), rule="share.holds-percent")
     for regex, group in ((FOUNDED_BY_RE, "list"), (HELD_BY_RE, "holder")):
         for m in regex.finditer(sent.text):
             # the company founded / held is the organisation just before 由, or the sentence subject
@@ -202,7 +202,7 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
                 continue  # founded/held thing is not an organisation we know (该基金由…发起设立)
             for org in orgs_in(sent, m.start(group), m.end(group)):
                 if org.company and org.name != target:
-                    yield _fact(sent, org.name, "shareholderOf", target, m.start(), cue="founded-by")
+                    yield _fact(sent, org.name, "shareholderOf", target, m.start(), rule="share.founded-or-held-by")
 
 
 # --- partnerOf ----------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def rule_partner(sent: Sentence, ctx: Context) -> Iterator[Fact]:
     for pos, org in partner_args(sent):
         subject, label = clause_subject(sent, pos, ctx)
         if org.name != subject and label == "ORG":
-            yield _fact(sent, subject, "partnerOf", org.name, pos, cue="joint-action")
+            yield _fact(sent, subject, "partnerOf", org.name, pos, rule="partner.joint-action")
 
 
 # --- sponsorOf / investsIn ----------------------------------------------------------------------
@@ -266,24 +266,24 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         sponsor = last_sponsor >= 0 and (last_sponsor > last_invest or clause_before is not before and last_invest < 0)
         if sponsor and not re.search(r"收购|份额|投资于|通过", clause_before):
             size = amount_near(sent.text, c_start, len(sent.text))
-            yield _fact(sent, subject, "sponsorOf", fund.name, fund.start, o_label="FUND", amount=size, cue="set-up")
+            yield _fact(sent, subject, "sponsorOf", fund.name, fund.start, o_label="FUND", amount=size, rule="fund.set-up")
             for partner in partners:
-                yield _fact(sent, partner, "sponsorOf", fund.name, fund.start, o_label="FUND", cue="co-founded")
+                yield _fact(sent, partner, "sponsorOf", fund.name, fund.start, o_label="FUND", rule="fund.co-founded")
         invest = invest_cues[-1] if invest_cues and last_invest > last_sponsor else None
         if invest and not re.search(r"通过$", clause_before[: invest.start()]) and "收购" not in clause_before:
             amount = amount_near(sent.text, c_start, c_end)
-            yield _fact(sent, subject, "investsIn", fund.name, fund.start, o_label="FUND", amount=amount, cue="invested")
+            yield _fact(sent, subject, "investsIn", fund.name, fund.start, o_label="FUND", amount=amount, rule="fund.invested")
         # "…基金，内配出资约7.8亿元" / "…基金缴款，合计出资9亿余元": the investment follows the fund
         after = sent.text[fund.end: fund.end + 30]
         m = re.match(r"^[^。；]{0,12}?(?:出资|认缴|缴款)(?!规模)[^。；]{0,8}?(?=\d|约|超|逾|近)", after)
         if m and not invest:
             amount = amount_near(sent.text, fund.end, fund.end + 40)
             if amount:
-                yield _fact(sent, subject, "investsIn", fund.name, fund.end, o_label="FUND", amount=amount, cue="invested")
+                yield _fact(sent, subject, "investsIn", fund.name, fund.end, o_label="FUND", amount=amount, rule="fund.invested-after-name")
     by = re.search(r"由(?P<org>[^，。；]{2,30}?)(?:联合|共同)?(?:发起设立|设立|发起|管理|发行)(?:[，。；]|$)", sent.text)
     if by and ctx.last_fund and not any(f.start > by.start() for f in funds):
         for org in orgs_in(sent, by.start("org"), by.end("org")):
-            yield _fact(sent, org.name, "sponsorOf", ctx.last_fund, by.start(), o_label="FUND", cue="set-up-by")
+            yield _fact(sent, org.name, "sponsorOf", ctx.last_fund, by.start(), o_label="FUND", rule="fund.set-up-by")
     if ctx.last_fund:
         # "已向基金出资3.72亿元" / "其中，X认缴出资20亿元": the fund named just before
         for m in re.finditer(r"(?:(?:向|对)(?:该|上述)?基金(?:累计|合计)?(?:出资|注资|缴款|投资)|认缴出资|认缴|出资)(?=约|超|逾|近|\d|[一二三四五六七八九十])", sent.text):
@@ -295,7 +295,7 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             amount = amount_near(sent.text, m.start(), c_end)
             if amount and fund:
                 subject, _ = clause_subject(sent, m.start(), ctx)
-                yield _fact(sent, subject, "investsIn", fund, m.start(), o_label="FUND", amount=amount, cue="invested")
+                yield _fact(sent, subject, "investsIn", fund, m.start(), o_label="FUND", amount=amount, rule="fund.invested-in-named-fund")
     # "向X公司注资30亿元": capital put into a company (through a vehicle or directly)
     for m in re.finditer(r"(?:向|对)(?P<org>[^，。；]{2,30}?)(?:注资|增资|投资|出资)", sent.text):
         targets = [o for o in orgs_in(sent, m.start("org"), m.end("org")) if o.company]
@@ -304,7 +304,7 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             c_start, c_end = clause_bounds(sent.text, m.start())
             if label == "ORG" and subject != targets[-1].name:
                 amount = amount_near(sent.text, m.end("org"), c_end)
-                yield _fact(sent, subject, "investsIn", targets[-1].name, m.start(), amount=amount, cue="capital")
+                yield _fact(sent, subject, "investsIn", targets[-1].name, m.start(), amount=amount, rule="invest.capital-into-company")
     # "以约8亿元参与X公司的战略融资" / "投资X公司" / "入股X": a stake in a company
     for m in re.finditer(r"(?:参与|投资|入股|增资|战略投资|领投|跟投)", sent.text):
         if any(x.start <= m.start() < x.end for x in sent.mentions):
@@ -315,7 +315,7 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             subject, label = clause_subject(sent, m.start(), ctx)
             if label == "ORG" and subject != targets[0].name:
                 amount = amount_near(sent.text, c_start, c_end)
-                yield _fact(sent, subject, "investsIn", targets[0].name, m.start(), amount=amount, cue="stake")
+                yield _fact(sent, subject, "investsIn", targets[0].name, m.start(), amount=amount, rule="invest.stake-in-company")
 
 
 OPERATE_CUE = re.compile(r"运营|开业|启幕|落地|布局|建立|建成|打造|开设|入住|旗下|开园|投入使用|揭牌|正式|位于|坐落|拥有")
@@ -363,9 +363,9 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为|向|慰问|看望|探望|走访)$", before) and SERVE_CUE.search(sent.text)
         served = served or re.match(r"^(?:开展|举办|组织|为|与长者)", after) and not nm.is_brand_community(com.name)
         if served and not nm.is_brand_community(com.name):
-            yield _fact(sent, subject, "serves", com.name, com.start, o_label="COMMUNITY", cue="activity-at")
+            yield _fact(sent, subject, "serves", com.name, com.start, o_label="COMMUNITY", rule="community.activity-at")
         elif OPERATE_CUE.search(sent.text) or nm.is_brand_community(com.name):
-            fact = _fact(sent, subject, "operates", com.name, com.start, o_label="COMMUNITY", cue="operates")
+            fact = _fact(sent, subject, "operates", com.name, com.start, o_label="COMMUNITY", rule="community.operates")
             if fact.date is None and ctx.year and re.search(r"开业|启幕|正式运营|投入运营|落地|开园", sent.text):
                 fact = replace(fact, date=ctx.year)  # a timeline under a year heading
             yield fact
@@ -449,9 +449,9 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
                     known = [o.name for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
                     if known or (nm.org_suffix(giver) and 2 <= len(giver) <= 20):
                         own_issuers.append((m.start(), known[0] if known else giver))
-        yield _fact(sent, recipient, "receivedAward", award, m.start(), s_label=r_label, o_label="AWARD", cue="award")
+        yield _fact(sent, recipient, "receivedAward", award, m.start(), s_label=r_label, o_label="AWARD", rule="award.cue")
         for _, issuer in own_issuers:
-            yield _fact(sent, award, "awardedBy", issuer, m.start(), s_label="AWARD", cue="issuer")
+            yield _fact(sent, award, "awardedBy", issuer, m.start(), s_label="AWARD", rule="award.issuer-in-sentence")
 
 
 RULES: tuple[Callable[[Sentence, Context], Iterator[Fact]], ...] = (

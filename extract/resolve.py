@@ -139,7 +139,7 @@ class Resolver:
             o = reporter if f.object == REPORTER else f.object
             if not s or not o:
                 continue
-            f = Fact(s, f.predicate, o, f.evidence, f.subject_label, f.object_label, f.amount, f.date, f.cue)
+            f = Fact(s, f.predicate, o, f.evidence, f.subject_label, f.object_label, f.amount, f.date, f.rule)
             kept.append(f)
             self._note(s, f.subject_label, f.evidence.line, nm.is_company_name(s) or s in self.gaz.companies)
             self._note(o, f.object_label, f.evidence.line, nm.is_company_name(o) or o in self.gaz.companies)
@@ -223,7 +223,7 @@ class Resolver:
                 # the most compact name for an abbreviation (中保协: 中国保险行业协会, not a longer 中国保险…协会)
                 issuer = min(sorted(set(found)), key=len)
                 ev = Evidence(award, surface.first_line)
-                facts.append(Fact(award, "awardedBy", issuer, ev, "AWARD", "ORG", cue="issuer-in-name"))
+                facts.append(Fact(award, "awardedBy", issuer, ev, "AWARD", "ORG", rule="award.issuer-in-name"))
         return facts
 
     def _merge_orgs(self, uf: _UnionFind) -> None:
@@ -337,7 +337,7 @@ class Resolver:
                 subj, obj = obj, subj
             key = (subj, f.predicate, obj, f.evidence.line)
             if key not in out:
-                out[key] = ResolvedFact(subj, f.predicate, obj, f.evidence, f.amount, f.date)
+                out[key] = ResolvedFact(subj, f.predicate, obj, f.evidence, f.amount, f.date, f.rule)
         return sorted(out.values(), key=lambda f: (f.subject, f.predicate, f.object, f.evidence.line))
 
     def _type(self, entities: dict[str, Entity], facts: list[ResolvedFact], reporter: str | None,

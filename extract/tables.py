@@ -15,6 +15,7 @@ from extract import lexicon as lx
 from extract import names as nm
 from extract.gazetteer import Gazetteer
 from extract.ingest import Unit
+from extract.layout import Table
 from extract.records import REPORTER, Evidence, Fact
 
 HEADER = re.compile(
@@ -138,8 +139,8 @@ def _emit(award: Cell, window: list[Cell]) -> list[Fact]:
     evidence = Evidence(" ".join(c.text for c in [award, *window]), award.line)
     r = recipients[0]
     label = "COMMUNITY" if re.search(r"[·•・]", r.name) or r.name.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
-    facts = [Fact(r.name, "receivedAward", award.name, evidence, label, "AWARD", cue="award-table")]
-    facts += [Fact(award.name, "awardedBy", i.name, evidence, "AWARD", "ORG", cue="award-table") for i in issuers]
+    facts = [Fact(r.name, "receivedAward", award.name, evidence, label, "AWARD", rule="award.table-cells")]
+    facts += [Fact(award.name, "awardedBy", i.name, evidence, "AWARD", "ORG", rule="award.table-cells") for i in issuers]
     return facts
 
 
@@ -153,3 +154,81 @@ def _rows(cells: list[Cell]) -> list[Fact]:
 
 
 __all__ = ["table_facts", "REPORTER"]
+
+
+# --- tables with a recognised header (extract.layout) -------------------------------------------------------
+
+@dataclass
+class TableReading:
+    """What the report's tables state: short-name definitions, member companies, and facts."""
+
+    definitions: list[tuple[str, str]]  # (short name, full name)
+    members: list[str]
+    facts: list[Fact]
+
+
+_ISSUER_TAIL = re.compile(r"(?:联合|共同)?(?:颁发|颁奖|授予|评选|发布|主办|认定)$")
+
+
+def issuer_names(cell: str) -> list[str]:
+    """``《全景网》`` -> [全景网]; ``A、B联合颁发`` -> [A, B]."""
+    text = _ISSUER_TAIL.sub("", cell.strip())
+    parts = [p.strip("《》“”\"  ") for p in re.split(r"[、，,/]|和|及|与", text)]
+    return [p for p in parts if len(p) >= 2]
+
+
+def _member_table(table: Table) -> bool:
+    """A table of member companies: a member column with a holdings column, or a caption about members."""
+    if table.column("member") is None:
+        return False
+    return table.column("share") is not None or bool(re.search(r"子公司|成员|下属|控股|附属|并表", table.caption))
+
+
+def read_tables(tables: list[Table]) -> TableReading:
+    """Definitions, members and award facts from header-recognised tables, one rule per table kind."""
+    reading = TableReading([], [], [])
+    for table in tables:
+        short, full = table.column("short"), table.column("full")
+        if short is not None and full is not None:
+            for row in table.rows:
+                s, f = row.cells[short].strip("“”\""), row.cells[full].strip("“”\"")
+                if 2 <= len(s) <= 20 and nm.org_suffix(f) and s != f:
+                    reading.definitions.append((s, f))
+        if _member_table(table):
+            col = table.column("member")
+            for row in table.rows:
+                name = row.cells[col].strip()
+                if 2 <= len(name) <= 40 and not re.search(r"合计|小计|总计|^其他", name):
+                    reading.members.append(name)
+                    evidence = Evidence(" ".join(row.cells), row.line, row.page)
+                    reading.facts.append(Fact(name, "subsidiaryOf", REPORTER, evidence, rule="sub.member-table"))
+        award = table.column("award")
+        if award is not None:
+            reading.facts.extend(_award_rows(table, award))
+    return reading
+
+
+def _award_rows(table: Table, award_col: int) -> list[Fact]:
+    """One award a row: its recipient (the reporting group when the table has no recipient column) and
+    its issuers, each a fact of its own."""
+    facts = []
+    recipient_col, issuer_col, date_col = table.column("recipient"), table.column("issuer"), table.column("date")
+    for row in table.rows:
+        name = nm.tidy_award(row.cells[award_col])
+        if len(name) < 3 or not (nm.looks_like_award(name) or len(name) <= 40):
+            continue
+        evidence = Evidence(" ".join(row.cells), row.line, row.page)
+        date = None
+        if date_col is not None:
+            year = re.match(r"((?:19|20)\d{2})(?:[年.\-/](\d{1,2}))?", row.cells[date_col])
+            date = (f"{year.group(1)}-{int(year.group(2)):02d}" if year and year.group(2) else year.group(1)) if year else None
+        recipients = [REPORTER]
+        if recipient_col is not None:
+            recipients = [r.strip("《》“”") for r in re.split(r"[、，,/]", row.cells[recipient_col]) if r.strip()] or [REPORTER]
+        for recipient in recipients:
+            label = "COMMUNITY" if re.search(r"[·•・]", recipient) or recipient.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
+            facts.append(Fact(recipient, "receivedAward", name, evidence, label, "AWARD", date=date, rule="award.table-row"))
+        if issuer_col is not None:
+            for issuer in issuer_names(row.cells[issuer_col]):
+                facts.append(Fact(name, "awardedBy", issuer, evidence, "AWARD", "ORG", date=date, rule="award.table-row"))
+    return facts

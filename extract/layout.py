@@ -1,0 +1,147 @@
+"""Tables in a report's units: a header of known column names gives each column a role, the units after it
+give the rows.
+
+Reports print three kinds of table text, all read here into the same ``Table``:
+
+- rows the text marks (cells between tabs, ``|`` or runs of spaces; or single spaces after a header row of
+  known column names, as PDF text gives them): one unit a row, its cells kept by ``extract.ingest``;
+- flattened row by row: one short line a cell, the cells of a row one after another;
+- flattened column by column: all cells of the first column, then all of the second (a two-column table of
+  names and holdings, say), recognised by the second half of the cells all looking like the second column.
+
+Column roles come from ``lexicons/table_headers.tsv`` (data, not code). What a table means (members,
+definitions, awards) is decided in ``extract.tables``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from extract.columns import header_role
+from extract.ingest import Unit
+
+PERCENT = re.compile(r"^(?:约|逾)?\d{1,3}(?:\.\d+)?\s*[%％]$")
+YEAR = re.compile(r"^(?:19|20)\d{2}(?:年|\.|-|/|$)")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[str, ...]
+    line: int
+    page: int | None = None
+
+
+@dataclass
+class Table:
+    """A table: the role of each column and its rows (cells in column order)."""
+
+    roles: tuple[str, ...]
+    rows: list[TableRow] = field(default_factory=list)
+    line: int = 0  # the header's line
+    caption: str = ""  # the heading just before the table
+    flattened: bool = False
+
+    def column(self, role: str) -> int | None:
+        return self.roles.index(role) if role in self.roles else None
+
+
+def _roles_of(cells: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
+    roles = [header_role(c) for c in cells]
+    known = [r for r in roles if r and r not in ("index", "other")]
+    if len(known) >= 2 or (len(known) == 1 and len(roles) >= 2 and all(roles)):
+        return tuple(r or "other" for r in roles)
+    return None
+
+
+def _caption(units: list[Unit], i: int) -> str:
+    for unit in reversed(units[max(0, i - 3): i]):
+        if unit.kind in ("heading", "cell") and len(unit.text) <= 30:
+            return unit.text
+    return ""
+
+
+def _marked_table(units: list[Unit], i: int, roles: tuple[str, ...]) -> tuple[Table, int]:
+    table = Table(roles, line=units[i].first_line, caption=_caption(units, i))
+    j = i + 1
+    while j < len(units) and units[j].kind == "row" and not _roles_of(units[j].cells):
+        cells = units[j].cells
+        if roles[0] == "index" and len(cells) == len(roles) - 1:
+            cells = ("",) + cells  # a row without its 序号 cell
+        if len(cells) == len(roles):
+            table.rows.append(TableRow(cells, units[j].first_line, units[j].page))
+        j += 1
+    return table, j
+
+
+def _flat_header(units: list[Unit], i: int) -> tuple[str, ...] | None:
+    """Known column headers on consecutive short units starting at ``i`` (at least two)."""
+    roles = []
+    for unit in units[i: i + 6]:
+        role = header_role(unit.text) if unit.kind in ("cell", "heading") else None
+        if not role:
+            break
+        roles.append(role)
+    return tuple(roles) if len([r for r in roles if r not in ("index", "other")]) >= 2 else None
+
+
+def _looks_like(role: str, text: str) -> bool:
+    if role == "share":
+        return bool(PERCENT.match(text))
+    if role == "date":
+        return bool(YEAR.match(text))
+    return not PERCENT.match(text)
+
+
+def _flattened_table(units: list[Unit], i: int, roles: tuple[str, ...], header_units: int) -> tuple[Table, int]:
+    """The cells after a header (at ``i``, ``header_units`` units long), one short unit each."""
+    table = Table(tuple(r for r in roles if r != "index"), line=units[i].first_line,
+                  caption=_caption(units, i), flattened=True)
+    j = i + header_units
+    cells: list[Unit] = []
+    while j < len(units) and units[j].kind == "cell" and not _flat_header(units, j):
+        if not re.fullmatch(r"\d{1,3}", units[j].text):  # a 序号 cell
+            cells.append(units[j])
+        j += 1
+    n = len(table.roles)
+    if n == 0 or len(cells) < n:
+        return table, j
+    texts = [c.text for c in cells]
+    half = len(texts) // n
+    by_column = (n == 2 and len(texts) % 2 == 0 and "share" in table.roles
+                 and all(_looks_like(table.roles[1], t) for t in texts[half:])
+                 and not any(_looks_like("share", t) for t in texts[:half]))
+    if by_column:
+        for k in range(half):
+            table.rows.append(TableRow((texts[k], texts[half + k]), cells[k].first_line, cells[k].page))
+        return table, j
+    for k in range(0, len(cells) - len(cells) % n, n):
+        group = cells[k:k + n]
+        row = tuple(c.text for c in group)
+        if all(_looks_like(role, text) for role, text in zip(table.roles, row)):
+            table.rows.append(TableRow(row, group[0].first_line, group[0].page))
+    return table, j
+
+
+def find_tables(units: list[Unit]) -> list[Table]:
+    """Every table with a recognised header row, marked or flattened."""
+    tables = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        roles = _roles_of(unit.cells) if unit.kind == "row" else None
+        if roles:
+            if i + 1 < len(units) and units[i + 1].kind == "cell":
+                table, i = _flattened_table(units, i, roles, 1)  # a marked header over flattened cells
+            else:
+                table, i = _marked_table(units, i, roles)
+            tables.append(table)
+            continue
+        flat = _flat_header(units, i)
+        if flat and {"award", "recipient", "issuer"} <= set(flat):
+            i += len(flat)  # flattened award tables with recipient and issuer columns: extract.tables reads
+            continue        # them by cell kind, since extraction scrambles their order
+        if flat:
+            table, i = _flattened_table(units, i, flat, len(flat))
+            tables.append(table)
+            continue
+        i += 1
+    return tables
