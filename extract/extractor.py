@@ -9,7 +9,7 @@ from extract import names as nm
 from extract.gazetteer import Gazetteer
 from extract.ingest import Document
 from extract.records import REPORTER, Evidence, Extraction, Fact
-from extract.relations import controlled_lists, member_lists
+from extract.relations import controlled_lists, member_lists, members_described
 from extract.layout import find_tables
 from extract.tables import read_tables, table_facts
 from extract.resolve import Resolver
@@ -42,7 +42,7 @@ def build_gazetteer(docs) -> tuple[Gazetteer, set[str], list[tuple[str, str]], l
                     alias_pairs.append((alias, found.name))
         for start, end in ((s.start_char, s.end_char) for s in doc.sents):
             sentence = doc.text[start:end]
-            for _, items in [*member_lists(sentence), *controlled_lists(sentence)]:
+            for _, items in [*member_lists(sentence), *controlled_lists(sentence), *members_described(sentence)]:
                 for item in items:
                     members.add(item)
                     gaz.add(item, "ORG", True)

@@ -89,6 +89,33 @@ def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
             yield m.start(), items
 
 
+MEMBERS_DESCRIBED_RE = re.compile(
+    r"(?P<list>[\u4e00-\u9fffA-Za-z（）()]{2,16}(?:(?:、|和|及|与|以及)[\u4e00-\u9fffA-Za-z（）()]{2,16}){0,8}?)"
+    r"(?:[一二三四五六七八九十两\d]+(?:者|家(?:公司)?))?(?:均|都|皆|同)?(?:为|是|系)"
+    r"(?P<parent>本公司|本集团|公司|集团|本行|我行|我公司|我们)的?(?:直接|间接)?(?:全资|控股|绝对控股)?(?:子公司|成员公司|附属公司|成员单位)"
+)
+NAMED_MEMBER_RE = re.compile(
+    r"(?:全资|控股|下属)子公司(?P<name>[\u4e00-\u9fffA-Za-z]{2,10}?)(?=为|在|与|是|于|将|已|通过|持续|积极|联合|携手|荣获|获评|，|。|、)"
+)
+_NOT_A_NAME = re.compile(r"\d|^(?:其|该|各|其他|上述|以上|下属|旗下|主要|多家|部分|所有|境内|境外|这|此)|(?:业务|公司|集团)$")
+
+
+def members_described(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Members named by their short names in a sentence about them: ``X、Y均为公司控股子公司``,
+    ``X、Y和Z三者均为本公司的全资子公司``, ``全资子公司X为…提供…``. The parent is the reporting organisation."""
+    for m in MEMBERS_DESCRIBED_RE.finditer(text):
+        raw = re.sub(r"^(?:其中|此外|同时|另外|目前)[，,]?", "", m.group("list"))
+        raw = re.sub(r"(?:[一二三四五六七八九十两\d]+(?:者|家(?:公司)?))?(?:均|都|皆|同)?$", "", raw)
+        items = [x for x in re.split(r"、|以及|和|及|与", raw) if x]
+        items = [x for x in items if 2 <= len(x) <= 16 and not _NOT_A_NAME.search(x)]
+        if items:
+            yield m.start(), items
+    for m in NAMED_MEMBER_RE.finditer(text):
+        name = m.group("name")
+        if not _NOT_A_NAME.search(name):
+            yield m.start("name"), [name]
+
+
 def controlled_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """Member lists introduced by 控股: the parent also holds shares in each member."""
     masked = _PAREN.sub(lambda m: "\u3000" * len(m.group(0)), text)
@@ -120,6 +147,9 @@ def rule_subsidiary(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         subject, _ = clause_subject(sent, pos, ctx)
         for item in items:
             yield _fact(sent, item, "subsidiaryOf", subject, pos, rule="sub.member-list")
+    for pos, items in members_described(sent.text):
+        for item in items:
+            yield _fact(sent, item, "subsidiaryOf", REPORTER, pos, rule="sub.described-members")
     for pos, items in controlled_lists(sent.text):
         subject, _ = clause_subject(sent, pos, ctx)
         for item in items:
@@ -255,6 +285,11 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
     partners = [org.name for _, org in partner_args(sent)]
     for fund in funds:
         ctx.last_fund = fund.name
+        named = _named_sponsor(sent, fund)
+        if named:
+            yield _fact(sent, named, "sponsorOf", fund.name, fund.start, o_label="FUND",
+                        amount=amount_near(sent.text, fund.end, len(sent.text)), rule="fund.sponsor-named-before")
+            continue
         subject, _ = clause_subject(sent, fund.start, ctx)
         c_start, c_end = clause_bounds(sent.text, fund.start)
         before = sent.text[max(0, fund.start - 40): fund.start]
@@ -318,6 +353,24 @@ def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
                 yield _fact(sent, subject, "investsIn", targets[0].name, m.start(), amount=amount, rule="invest.stake-in-company")
 
 
+_SPONSORED_THE = re.compile(r"^(?:》|”)?(?:联合|共同|独立|作为管理人)?(?:发起设立|设立|发起|管理|发行|推出|受托管理|担任管理人)的")
+
+
+def _named_sponsor(sent: Sentence, fund: M) -> str | None:
+    """``(由)X发起设立的…计划`` / ``由X管理的…基金`` / ``X资产—…债权投资计划``: the organisation named right
+    before the verb (in the fund's clause) set it up; a manager's short name before a dash names it too."""
+    c_start, _ = clause_bounds(sent.text, fund.start)
+    for org in reversed(orgs_in(sent, c_start, fund.start)):
+        if _SPONSORED_THE.match(sent.text[org.end: fund.start]):
+            return org.name
+    dash = re.match(r"^(?P<org>[\u4e00-\u9fffA-Za-z]{2,8})\s*[-－—–―]+", fund.name)
+    if dash and dash.group("org") not in ("中国",):
+        known = [m.name for m in sent.mentions if m.label == "ORG" and m.name == dash.group("org")]
+        if known:
+            return known[0]
+    return None
+
+
 OPERATE_CUE = re.compile(r"运营|开业|启幕|落地|布局|建立|建成|打造|开设|入住|旗下|开园|投入使用|揭牌|正式|位于|坐落|拥有")
 SERVE_CUE = re.compile(r"走进|前往|来到|深入|慰问|志愿|公益|关爱|陪伴|义诊|培训|讲座|关怀|捐赠|捐助|探望|服务活动|开展|举办|普及|讲解|宣讲|长者|老人|居民")
 
@@ -372,12 +425,12 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 
 
 # --- receivedAward / awardedBy ------------------------------------------------------------------
-AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|获得|摘得|斩获|获颁|喜获|再获|评为|授予|荣登|蝉联|当选|获授|获)(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
+AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|获得|摘得|斩获|获颁|喜获|再获|评定为|认定为|评选为|命名为|评为|授予|荣登|蝉联|当选|获授|获)(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
 ISSUER_PATTERNS = (
     re.compile(r"(?P<org>[^，。；“”《》]{2,30}?)(?:公布|发布|评选|评定|认定)的(?=[“《]|\d{4})"),
     re.compile(r"由(?P<org>[^，。；]{2,30}?)(?:主办|颁发|评选|发起|举办|授予|联合发布|发布)"),
     re.compile(r"(?:在|于)?(?P<org>[^，。；在于]{2,30}?)(?:主办|举办|颁发|发起|评选)的"),
-    re.compile(r"被(?P<org>[^，。；]{2,30}?)(?:评为|授予|认定为|列为)"),
+    re.compile(r"被(?P<org>[^，。；]{2,30}?)(?:评为|评定为|评选为|授予|认定为|列为|选为|命名为)"),
 )
 
 
@@ -396,6 +449,19 @@ def _issuers(sent: Sentence) -> list[tuple[int, str]]:
                 if nm.org_suffix(bare) and 2 <= len(bare) <= 20:
                     out.append((m.start(), bare))
     return out
+
+
+GIVEN_BY_RE = re.compile(r"^(?P<org>[^“”《》，。]{2,40}?)(?:联合|共同)?(?:颁发|授予|评选|评定|认定|发布|主办|颁授)的(?P<rest>.+)$")
+
+
+def _orgs_named(sent: Sentence, text: str) -> list[str]:
+    """The organisations named in ``text`` (a piece of the sentence): known mentions, else a bare name with
+    an organisation suffix (A、B联合颁发 gives both)."""
+    known = [m.name for m in sent.mentions if m.label == "ORG" and m.name in text]
+    if known:
+        return known
+    parts = [nm.trim_left(p.strip("《》“”")) for p in re.split(r"[、和及与]", text)]
+    return [p for p in parts if nm.org_suffix(p) and 2 <= len(p) <= 20]
 
 
 def _recipient_before(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:
@@ -433,6 +499,12 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             continue
         lead = re.match(r"^(?:《(?P<pub>[^》]{2,20})》|(?P<org>[^“”《》，。]{2,20}?))“(?P<rest>[^“”]+)”(?P<tail>[^“”]{0,4})$", award)
         own_issuers = list(issuers)
+        given_by = GIVEN_BY_RE.match(award)
+        if given_by and len(given_by.group("rest")) >= 3:
+            # 获得X颁发的Y: X conferred Y
+            own_issuers += [(m.start(), org) for org in _orgs_named(sent, given_by.group("org"))]
+            award = nm.tidy_award(given_by.group("rest"))
+            lead = None
         if lead and (lead.group("pub") or nm.org_suffix(lead.group("org") or "")):
             # 入选中国某某协会“2024…案例” / 获评《某某周刊》“年度…”: the issuer leads the name
             own_issuers.append((m.start(), lead.group("pub") or lead.group("org")))
