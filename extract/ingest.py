@@ -38,6 +38,7 @@ class Unit:
     page: int | None = None
     kind: str = "prose"  # prose | heading | item | row | cell
     cells: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()  # a one-line unit's space-separated parts (cells, inside a flattened table)
 
     @property
     def first_line(self) -> int:
@@ -208,6 +209,7 @@ def segment_lines(lines: list[str]) -> list[Unit]:
     has_pages = any("\f" in ln for ln in lines)
     running = _running_lines(lines)
     spaced_columns = 0  # inside a table whose cells are separated by single spaces: its column count
+    parts_of: dict[int, tuple[str, ...]] = {}
     for number, raw in enumerate(lines, start=1):
         if "\f" in raw:
             page += raw.count("\f")
@@ -229,6 +231,7 @@ def segment_lines(lines: list[str]) -> list[Unit]:
         text = CELL_JOIN.join(cells) if cells else clean_line(raw)
         if text:
             items.append((number, text, page if has_pages else None, tuple(cells or ())))
+            parts_of[len(items) - 1] = tuple(clean_line(p) for p in raw.split()) if not cells and len(raw.split()) >= 2 else ()
     lengths = [len(t) for _, t, _, _ in items]
     units: list[Unit] = []
     current: Unit | None = None
@@ -240,10 +243,11 @@ def segment_lines(lines: list[str]) -> list[Unit]:
             units.append(Unit(text, [number] * len(text), pg, "row", cells))
             continue
         if current is None:
-            current = Unit(text, [number] * len(text), pg)
+            current = Unit(text, [number] * len(text), pg, parts=parts_of.get(i, ()))
         else:
             current.text += text
             current.lines.extend([number] * len(text))
+            current.parts = ()
         if i + 1 < len(items) and not items[i + 1][3]:
             window = lengths[max(0, i - 3): i + 4]
             nxt = items[i + 1][1]

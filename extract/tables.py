@@ -83,8 +83,9 @@ def table_facts(units: list[Unit], gaz: Gazetteer, recipients: set[str]) -> list
         cells: list[Cell] = []
         j = i + span
         while j < len(units) and len(units[j].text) <= 45 and not re.search(r"[。；]", units[j].text):
-            text = units[j].text
-            if not re.fullmatch(r"[-–—\s\d]+|.*(?:社会责任报告|可持续发展报告|ESG报告)\s*\d*", text):
+            for text in _unit_cells(units[j], gaz, recipients):
+                if re.fullmatch(r"[-–—\s\d]+|.*(?:社会责任报告|可持续发展报告|ESG报告)\s*\d*", text):
+                    continue
                 kind, name = _classify(text, gaz, recipients)
                 if cells and kind != "recipient" and cells[-1].kind != "recipient" and _continues(cells[-1], text):
                     prev = cells[-1]
@@ -95,8 +96,62 @@ def table_facts(units: list[Unit], gaz: Gazetteer, recipients: set[str]) -> list
             j += 1
         header = "".join(u.text for u in units[i:i + span])
         columns = sum(bool(h.search(header)) for h in (AWARD_HEAD, RECIPIENT_HEAD, ISSUER_HEAD))
-        facts.extend(_rows_by_columns(cells, columns) or _rows(cells))
+        order = _column_order(header)
+        if order.index("award") == 0:
+            rows = _rows(cells)
+        else:
+            rows = _rows_in_order(cells, order)
+        facts.extend(_rows_by_columns(cells, columns) or rows)
         i = j
+    return facts
+
+
+def _unit_cells(unit: Unit, gaz: Gazetteer, recipients: set[str]) -> list[str]:
+    """The cells of one line of a flattened table: the line, or its space-separated parts when they are
+    cells of different kinds (a vertically centred row puts a recipient and an issuer on one line)."""
+    parts = [p for p in unit.parts if p]
+    if len(parts) >= 2 and all(len(p) >= 2 for p in parts):
+        kinds = [_classify(p, gaz, recipients)[0] for p in parts]
+        if len(set(kinds)) == len(kinds) and all(_strong_cell(p, k, recipients) for p, k in zip(parts, kinds)):
+            return parts
+    return [unit.text]
+
+
+def _strong_cell(text: str, kind: str, recipients: set[str]) -> bool:
+    bare = text.strip("《》")
+    if kind == "recipient":
+        return bare in recipients or bool(re.search(r"[·•・]", bare))
+    if kind == "issuer":
+        return bool(nm.org_suffix(bare)) or text.startswith("《")
+    return nm.strong_award(bare) or nm.looks_like_award(bare)
+
+
+def _column_order(header: str) -> list[str]:
+    """The kinds of the header's columns in their printed order (award, recipient, issuer)."""
+    found = []
+    for kind, regex in (("award", AWARD_HEAD), ("recipient", RECIPIENT_HEAD), ("issuer", ISSUER_HEAD)):
+        m = regex.search(header)
+        found.append((m.start() if m else 10_000, kind))
+    return [kind for _, kind in sorted(found)]
+
+
+def _rows_in_order(cells: list[Cell], order: list[str]) -> list[Fact]:
+    """Rows by the header's column order: cells of columns printed before the award column belong to the
+    next award, cells printed after it to the award before them."""
+    before = set(order[: order.index("award")])
+    rows: list[list[Cell]] = []
+    pending: list[Cell] = []
+    for cell in cells:
+        if cell.kind == "award":
+            rows.append([cell, *pending])
+            pending = []
+        elif cell.kind in before or not rows:
+            pending.append(cell)
+        else:
+            rows[-1].append(cell)
+    facts = []
+    for row in rows:
+        facts.extend(_emit(row[0], row[1:]))
     return facts
 
 
