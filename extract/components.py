@@ -69,6 +69,7 @@ class CsrNames:
             found += [(shifted(f), []) for f in nm.find_funds(sent)]
             found += [(shifted(f), [short]) for f, short in nm.find_community_lists(sent)]
             found += [(shifted(f), []) for f in nm.find_communities(sent)]
+            found += [(shifted(f), []) for f in nm.find_villages(sent)]
         doc._.csr_found = found
         spans = [doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand") for f, _ in found]
         doc.spans["csr_names"] = [s for s in spans if s is not None]

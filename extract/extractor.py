@@ -86,6 +86,28 @@ def enumerated_members(docs) -> list[str]:
     return [name for _, _, name in _enumerated_lines(docs)]
 
 
+REPORT_SUBJECT = re.compile(r"(?:本报告|报告)(?:以|的(?:报告)?主体(?:为|是)|主体为|披露主体为|涵盖)")
+
+
+def _report_subjects(docs) -> list[str]:
+    """The organisation a report names as its subject (本报告以X为主体), else the legal name in its title."""
+    out = []
+    for doc in docs:
+        m = REPORT_SUBJECT.search(doc.text)
+        if m:
+            found = [f for f, _ in doc._.csr_found or [] if f.label == "ORG" and f.company and f.start >= m.end() - 2
+                     and f.start - m.end() <= 3]
+            if found:
+                out.append(found[0].name)
+    for doc in docs[:5]:
+        if re.search(r"(?:社会责任|可持续发展|ESG|环境、社会及(?:公司)?治理)", doc.text) or len(doc.text) <= 30:
+            found = [f for f, _ in doc._.csr_found or [] if f.label == "ORG" and f.company and f.start == 0]
+            if found:
+                out.append(found[0].name)
+                break
+    return out
+
+
 def find_reporter(docs, gaz: Gazetteer, candidates: list[str]) -> str | None:
     """The reporting organisation: defined as 集团/公司/我们 in a 以下简称 sentence, else the company named
     most often in the report."""
@@ -141,8 +163,12 @@ def extract_document(document: Document) -> Extraction:
     for short, full in tables.definitions:
         company = nm.is_company_name(full)
         gaz.add(full, "ORG", company)
+        if _is_self_word(short):
+            reporter_candidates.insert(0, full)  # 释义: 公司、本公司、我们 指 X股份有限公司
+            continue
         gaz.add(short, "ORG", company)
         alias_pairs.append((short, full))
+    reporter_candidates.extend(_report_subjects(docs))
     for name in tables.members:
         members.add(name)
         gaz.add(name, "ORG", True)

@@ -319,6 +319,11 @@ def clean_community_name(raw: str) -> str:
         name = name[last.end():]
     if "的" in name[:-3]:
         name = name[name.rindex("的", 0, len(name) - 3) + 1:]
+    for m in reversed(list(re.finditer(r"[在赴到向于]", name[:-4]))):
+        rest = name[m.end():]
+        if _place_at(rest) == 0 or re.match(rf"[{_CJK}]{{2,8}}?(?:省|市|县|区|旗|街道|镇|乡)", rest):
+            name = rest  # 志愿者在西湖区…社区: the place chain after the preposition
+            break
     place = _place_at(name)
     if place > 0:
         name = name[place:]
@@ -390,6 +395,42 @@ def find_communities(text: str) -> list[Found]:
         if re.match(r"^(?:\d+个|多个|各|该|本|多家|全国|周边|所在|当地|城心医养|旅居疗养|居家安养|养老|医养|高品质)", name):
             continue
         found.append(Found(start, end, name, "COMMUNITY"))
+    return _drop_nested(found)
+
+
+@lru_cache(maxsize=None)
+def _village_stopwords() -> tuple[str, ...]:
+    text = (lx.LEXICON_DIR / "village_words.txt").read_text(encoding="utf-8")
+    return tuple(sorted({w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}, key=len, reverse=True))
+
+
+ADMIN_LEVEL = r"(?:省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|镇|乡|街道|苏木)"
+_VILLAGE_RE = re.compile(
+    rf"(?P<name>[{_CJK}]{{1,40}}?{ADMIN_LEVEL}[{_CJK}]{{2,6}}?(?:村|嘎查|社区|居委会|邨))"
+    rf"(?![{_CJK}]?(?:民|镇|级|集体|干部|两委|委员|书记|小学|卫生|道|口|里|落|寨|庄|务|规|容|貌|情|史|部|级))"
+)
+
+
+def find_villages(text: str) -> list[Found]:
+    """Named villages and neighbourhoods given with their administrative chain (X县Y镇Z村, X区Y街道Z社区):
+    where a company supports villages (结对帮扶, 驻村) or its volunteers work. The chain is what makes the
+    name a proper name; the part right before 村/社区 must not be a descriptor (示范村, 结对村 …)."""
+    found = []
+    for m in _VILLAGE_RE.finditer(text):
+        name = clean_community_name(m.group("name"))
+        name = re.sub(r"^.*(?:帮扶|结对|对口|派驻|驻村|走进|来到|前往|深入|支持|援建|共建|定点)", "", name) or name
+        tail = re.search(rf"{ADMIN_LEVEL}(?P<stem>[{_CJK}]{{2,6}}?)(?:村|嘎查|社区|居委会|邨)$", name)
+        if not tail:
+            continue
+        stem = tail.group("stem")
+        if any(stem.endswith(w) or stem == w for w in _village_stopwords()) or re.search(r"[和与及的之在、]", stem):
+            continue
+        if re.search(r"(?:社|小|园|景|厂|营|片|辖|城|校|学|专|特|范|全|各)区[^区]*$", name[: tail.start("stem")]):
+            continue  # 社区/园区/景区…: no administrative unit
+        if len(name) < 5 or re.search(r"[等、]|\d", name):
+            continue
+        end = m.end("name")
+        found.append(Found(end - len(name), end, name, "COMMUNITY"))
     return _drop_nested(found)
 
 
@@ -590,5 +631,7 @@ def find_subject_orgs(text: str) -> list[Found]:
             continue
         if name.endswith(("投资", "科技", "能源", "保险", "电力", "汽车", "地产", "医药")) and len(core) < 3:
             continue
+        if re.search(r"(?:分公司|分行|支行|营业部|支公司)$", name) and _place_at(name) == 0:
+            continue  # 湖北分公司: a branch of whoever the paragraph is about, not an organisation of its own
         found.append(Found(pos, pos + len(name), name, "ORG", True))
     return found

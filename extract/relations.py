@@ -372,9 +372,10 @@ def _named_sponsor(sent: Sentence, fund: M) -> str | None:
 
 
 OPERATE_CUE = re.compile(r"运营|开业|启幕|落地|布局|建立|建成|打造|开设|入住|旗下|开园|投入使用|揭牌|正式|位于|坐落|拥有")
-SERVE_CUE = re.compile(r"走进|前往|来到|深入|慰问|志愿|公益|关爱|陪伴|义诊|培训|讲座|关怀|捐赠|捐助|探望|服务活动|开展|举办|普及|讲解|宣讲|长者|老人|居民")
+SERVE_CUE = re.compile(r"帮扶|驻村|结对|扶贫|振兴|第一书记|工作队|援建|捐建|走进|前往|来到|深入|慰问|志愿|公益|关爱|陪伴|义诊|培训|讲座|关怀|捐赠|捐助|探望|服务活动|开展|举办|普及|讲解|宣讲|长者|老人|居民")
 
 
+VILLAGE_END = re.compile(r"(?:村|嘎查|邨)$")  # villages are only ever served, never operated
 BRAND_OF_RE = re.compile(r"旗下(?:[^“，。；]{0,8})?“(?P<brand>[^”]{2,8})”|(?:投资)?(?:运营|经营|管理)的“?(?P<brand2>[\u4e00-\u9fff]{2,6}?)”?(?=社区|品牌|系列|连锁)")
 
 
@@ -413,11 +414,12 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             subject = ctx.actor
         before = sent.text[max(0, com.start - 12): com.start]
         after = sent.text[com.end: com.end + 12]
-        served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为|向|慰问|看望|探望|走访)$", before) and SERVE_CUE.search(sent.text)
+        served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为|向|慰问|看望|探望|走访|帮扶|结对|对口|定点|援建|支持|驻)$", before) and SERVE_CUE.search(sent.text)
+        served = served or VILLAGE_END.search(com.name) and SERVE_CUE.search(sent.text)
         served = served or re.match(r"^(?:开展|举办|组织|为|与长者)", after) and not nm.is_brand_community(com.name)
         if served and not nm.is_brand_community(com.name):
             yield _fact(sent, subject, "serves", com.name, com.start, o_label="COMMUNITY", rule="community.activity-at")
-        elif OPERATE_CUE.search(sent.text) or nm.is_brand_community(com.name):
+        elif (OPERATE_CUE.search(sent.text) or nm.is_brand_community(com.name)) and not VILLAGE_END.search(com.name):
             fact = _fact(sent, subject, "operates", com.name, com.start, o_label="COMMUNITY", rule="community.operates")
             if fact.date is None and ctx.year and re.search(r"开业|启幕|正式运营|投入运营|落地|开园", sent.text):
                 fact = replace(fact, date=ctx.year)  # a timeline under a year heading

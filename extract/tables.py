@@ -246,9 +246,11 @@ def read_tables(tables: list[Table]) -> TableReading:
         short, full = table.column("short"), table.column("full")
         if short is not None and full is not None:
             for row in table.rows:
-                s, f = row.cells[short].strip("“”\""), row.cells[full].strip("“”\"")
-                if 2 <= len(s) <= 20 and nm.org_suffix(f) and s != f:
-                    reading.definitions.append((s, f))
+                f = row.cells[full].strip("“”\"")
+                for s in re.split(r"[、，,/]|或", row.cells[short]):
+                    s = s.strip("“”\" ")
+                    if 2 <= len(s) <= 20 and nm.org_suffix(f) and s != f:
+                        reading.definitions.append((s, f))
         if _member_table(table):
             col = table.column("member")
             for row in table.rows:
