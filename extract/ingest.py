@@ -136,6 +136,8 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
     """
     if _balance(cur) > 0:
         return True
+    if header_role(nxt) or header_role(cur):
+        return False  # a table's column header stands alone
     if not cur or cur[-1] in "。！？!?":
         return False  # (a line ending in ；goes on: the paragraph has more clauses)
     if cur[-1] in "”》」』" and not _INNER_PUNCT.search(_outside_quotes(cur)):

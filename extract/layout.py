@@ -91,33 +91,91 @@ def _looks_like(role: str, text: str) -> bool:
     return not PERCENT.match(text)
 
 
+def _cell_like(unit: Unit, roles: tuple[str, ...]) -> bool:
+    """A unit that can be a cell of a flattened table: short, or (in a definitions table, whose first row
+    lists the report's self-references 禾域、本集团、我们) a list without sentence punctuation."""
+    if unit.kind == "cell":
+        return True
+    return "short" in roles and len(unit.text) <= 48 and not re.search(r"[。；！？]", unit.text)
+
+
+def _definition_rows(cells: list[Unit]) -> list[TableRow]:
+    """Rows of a flattened short-name | full-name table, paired by content: a full name ends with an
+    organisation suffix and follows its short names; a self-reference list glued to its full name is split."""
+    from extract.names import org_suffix
+
+    rows = []
+    pending: Unit | None = None
+    for cell in cells:
+        text = cell.text
+        glued = re.match(r"^(?P<short>(?:[^、，]{1,12}、)+(?:我们|本集团|本公司|公司|集团|本行|我行|本所))(?P<full>.{4,})$", text)
+        if glued:
+            rows.append(TableRow((glued.group("short"), glued.group("full")), cell.first_line, cell.page))
+            pending = None
+        elif pending is not None and (org_suffix(text) or org_suffix(re.sub(r"及其.*$", "", text))) and len(text) > len(pending.text):
+            rows.append(TableRow((pending.text, text), pending.first_line, pending.page))
+            pending = None
+        else:
+            pending = cell
+    return rows
+
+
 def _flattened_table(units: list[Unit], i: int, roles: tuple[str, ...], header_units: int) -> tuple[Table, int]:
     """The cells after a header (at ``i``, ``header_units`` units long), one short unit each."""
     table = Table(tuple(r for r in roles if r != "index"), line=units[i].first_line,
                   caption=_caption(units, i), flattened=True)
     j = i + header_units
     cells: list[Unit] = []
-    while j < len(units) and units[j].kind == "cell" and not _flat_header(units, j):
+    while j < len(units) and _cell_like(units[j], table.roles) and not _flat_header(units, j):
         if not re.fullmatch(r"\d{1,3}", units[j].text):  # a 序号 cell
             cells.append(units[j])
         j += 1
     n = len(table.roles)
     if n == 0 or len(cells) < n:
         return table, j
-    texts = [c.text for c in cells]
-    half = len(texts) // n
-    by_column = (n == 2 and len(texts) % 2 == 0 and "share" in table.roles
-                 and all(_looks_like(table.roles[1], t) for t in texts[half:])
-                 and not any(_looks_like("share", t) for t in texts[:half]))
-    if by_column:
-        for k in range(half):
-            table.rows.append(TableRow((texts[k], texts[half + k]), cells[k].first_line, cells[k].page))
+    if set(table.roles) >= {"short", "full"}:
+        table.rows = _definition_rows(cells)
         return table, j
+    texts = [c.text for c in cells]
+    if len(texts) % n == 0 and "share" in table.roles:
+        # column by column: the block of the share column holds every percentage, the others none
+        size = len(texts) // n
+        blocks = [texts[k * size:(k + 1) * size] for k in range(n)]
+        col = table.roles.index("share")
+        if all(PERCENT.match(t) for t in blocks[col]) and not any(
+                PERCENT.match(t) for k, b in enumerate(blocks) if k != col for t in b):
+            for r in range(size):
+                table.rows.append(TableRow(tuple(b[r] for b in blocks), cells[r].first_line, cells[r].page))
+            return table, j
     for k in range(0, len(cells) - len(cells) % n, n):
         group = cells[k:k + n]
         row = tuple(c.text for c in group)
         if all(_looks_like(role, text) for role, text in zip(table.roles, row)):
             table.rows.append(TableRow(row, group[0].first_line, group[0].page))
+    return table, j
+
+
+def _column_blocks(units: list[Unit], i: int) -> tuple[Table, int] | None:
+    """Columns flattened one after another, each under its own header (子公司, names…, 持股比例, 100%…):
+    at least two blocks of equally many cells."""
+    roles: list[str] = []
+    blocks: list[list[Unit]] = []
+    j = i
+    while j < len(units) and units[j].kind in ("cell", "heading") and header_role(units[j].text):
+        roles.append(header_role(units[j].text) or "other")
+        block = []
+        j += 1
+        while j < len(units) and units[j].kind == "cell" and not header_role(units[j].text):
+            block.append(units[j])
+            j += 1
+        blocks.append(block)
+    if len(blocks) < 2 or len({len(b) for b in blocks}) != 1 or not blocks[0]:
+        return None
+    table = Table(tuple(roles), line=units[i].first_line, caption=_caption(units, i), flattened=True)
+    for r in range(len(blocks[0])):
+        row = tuple(b[r].text for b in blocks)
+        if all(_looks_like(role, text) for role, text in zip(roles, row)):
+            table.rows.append(TableRow(row, blocks[0][r].first_line, blocks[0][r].page))
     return table, j
 
 
@@ -133,6 +191,11 @@ def find_tables(units: list[Unit]) -> list[Table]:
                 table, i = _flattened_table(units, i, roles, 1)  # a marked header over flattened cells
             else:
                 table, i = _marked_table(units, i, roles)
+            tables.append(table)
+            continue
+        blocks = _column_blocks(units, i) if unit.kind in ("cell", "heading") and header_role(unit.text) else None
+        if blocks:
+            table, i = blocks
             tables.append(table)
             continue
         flat = _flat_header(units, i)

@@ -246,7 +246,7 @@ def read_tables(tables: list[Table]) -> TableReading:
         short, full = table.column("short"), table.column("full")
         if short is not None and full is not None:
             for row in table.rows:
-                f = row.cells[full].strip("“”\"")
+                f = re.sub(r"(?:及其(?:附属|下属|控股|子)公司.*|（合并）)$", "", row.cells[full].strip("“”\""))
                 for s in re.split(r"[、，,/]|或", row.cells[short]):
                     s = s.strip("“”\" ")
                     if 2 <= len(s) <= 20 and nm.org_suffix(f) and s != f:
@@ -259,6 +259,9 @@ def read_tables(tables: list[Table]) -> TableReading:
                     reading.members.append(name)
                     evidence = Evidence(" ".join(row.cells), row.line, row.page)
                     reading.facts.append(Fact(name, "subsidiaryOf", REPORTER, evidence, rule="sub.member-table"))
+                    share = table.column("share")
+                    if share is not None and re.search(r"\d", row.cells[share]):
+                        reading.facts.append(Fact(REPORTER, "shareholderOf", name, evidence, rule="share.member-table"))
         award = table.column("award")
         if award is not None:
             reading.facts.extend(_award_rows(table, award))
