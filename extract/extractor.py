@@ -11,7 +11,7 @@ from extract.ingest import Document
 from extract.records import REPORTER, Evidence, Extraction, Fact
 from extract.relations import controlled_lists, member_lists, members_described
 from extract.layout import find_tables
-from extract.tables import read_tables, table_facts
+from extract.tables import honour_items, read_tables, table_facts
 from extract.resolve import Resolver
 
 
@@ -142,6 +142,8 @@ def award_rows(document: Document) -> list[tuple[str, int]]:
             rows.extend((q, unit.first_line) for q in re.findall(r"“([^”]+)”", text))  # “A奖”“B奖”: two awards
             continue
         name = nm.tidy_award(text)
+        if re.fullmatch(r"(?:优秀|典型|最佳|年度|十佳)?(?:案例|奖|奖项|称号|荣誉)", name):
+            continue  # the wrapped tail of a longer award name, not an award of its own
         single = in_awards and re.fullmatch(r"“[^“”]{4,30}”", text) and not nm.org_suffix(name)
         if nm.looks_like_award(name) and (nm.strong_award(name) and (in_awards or "“" in name)) or single:
             rows.append((name, unit.first_line))
@@ -198,6 +200,9 @@ def extract_document(document: Document) -> Extraction:
     recipients = _recipient_names(reporter, members, alias_pairs)
     facts.extend(table_facts(document.units, gaz, recipients))
     facts.extend(tables.facts)
+    facts.extend(honour_items(document.units, recipients))
+    if reporter:
+        facts.extend(_named_like_reporter(tables.definitions, reporter))
     facts.extend(enumerated_member_facts(docs))
     resolver = Resolver(document, reporter, gaz, members, alias_pairs)
     for doc in docs:
@@ -205,6 +210,20 @@ def extract_document(document: Document) -> Extraction:
     for name, line in award_rows(document):
         resolver.add_award(name, line)
     return resolver.resolve(facts)
+
+
+def _named_like_reporter(definitions: list[tuple[str, str]], reporter: str) -> list[Fact]:
+    """Companies a 释义 table defines whose legal name starts with the reporter's own name (X集团江苏有限公司
+    for X集团有限公司): the group's members."""
+    from extract.resolve import org_core
+
+    core = org_core(reporter)
+    facts = []
+    for short, full in definitions:
+        if len(core) >= 2 and full != reporter and full.startswith(core) and nm.is_company_name(full):
+            facts.append(Fact(full, "subsidiaryOf", REPORTER, Evidence(f"{short} {full}", 0),
+                              rule="sub.defined-with-group-name"))
+    return facts
 
 
 def _recipient_names(reporter: str | None, members: set[str], alias_pairs: list[tuple[str, str]]) -> set[str]:

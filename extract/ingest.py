@@ -211,6 +211,7 @@ def segment_lines(lines: list[str]) -> list[Unit]:
     has_pages = any("\f" in ln for ln in lines)
     running = _running_lines(lines)
     spaced_columns = 0  # inside a table whose cells are separated by single spaces: its column count
+    wraps = 0  # lines in a row of such a table that were no row
     parts_of: dict[int, tuple[str, ...]] = {}
     for number, raw in enumerate(lines, start=1):
         if "\f" in raw:
@@ -225,9 +226,11 @@ def segment_lines(lines: list[str]) -> list[Unit]:
         if cells is None:
             header = _header_cells(raw)
             if header:
-                cells, spaced_columns = header, len(header)
+                cells, spaced_columns, wraps = header, len(header), 0
             elif spaced_columns and len(raw.split()) == spaced_columns:
-                cells = [clean_line(c) for c in raw.split()]
+                cells, wraps = [clean_line(c) for c in raw.split()], 0
+            elif spaced_columns and len(raw.split()) < spaced_columns and wraps < 3 and not re.search(r"[。；]", raw):
+                wraps += 1  # a wrapped cell's other lines, above or below its row: the table goes on
             else:
                 spaced_columns = 0
         text = CELL_JOIN.join(cells) if cells else clean_line(raw)

@@ -46,7 +46,7 @@ class Table:
 
 def _roles_of(cells: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
     roles = [header_role(c) for c in cells]
-    known = [r for r in roles if r and r not in ("index", "other")]
+    known = [r for r in roles if r and r not in ("index", "other", "project")]
     if len(known) >= 2 or (len(known) == 1 and len(roles) >= 2 and all(roles)):
         return tuple(r or "other" for r in roles)
     return None
@@ -62,7 +62,14 @@ def _caption(units: list[Unit], i: int) -> str:
 def _marked_table(units: list[Unit], i: int, roles: tuple[str, ...]) -> tuple[Table, int]:
     table = Table(roles, line=units[i].first_line, caption=_caption(units, i))
     j = i + 1
-    while j < len(units) and units[j].kind == "row" and not _roles_of(units[j].cells):
+    while j < len(units) and not (units[j].kind == "row" and _roles_of(units[j].cells)):
+        if units[j].kind != "row":
+            # a wrapped cell's other lines sit between rows; anything longer ends the table
+            if len(units[j].text) > 30 or re.search(r"[。；]", units[j].text) or not any(
+                    u.kind == "row" for u in units[j + 1: j + 4]):
+                break
+            j += 1
+            continue
         cells = units[j].cells
         if roles[0] == "index" and len(cells) == len(roles) - 1:
             cells = ("",) + cells  # a row without its 序号 cell
@@ -80,7 +87,7 @@ def _flat_header(units: list[Unit], i: int) -> tuple[str, ...] | None:
         if not role:
             break
         roles.append(role)
-    return tuple(roles) if len([r for r in roles if r not in ("index", "other")]) >= 2 else None
+    return tuple(roles) if len([r for r in roles if r not in ("index", "other", "project")]) >= 2 else None
 
 
 def _looks_like(role: str, text: str) -> bool:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from extract import lexicon as lx
 from extract import names as nm
 from extract.amounts import find_amounts, first_date
 from extract.records import REPORTER, Amount, Fact
@@ -515,9 +516,15 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         if m.group(0) == "授予":
             given = re.match(r"^(?P<who>[^“”，。]{2,30}?)“", sent.text[m.end():])
             if given:  # X授予Y“Z”: Y received it from X
-                inside = [x for x in sent.mentions if m.end() <= x.start < m.end() + len(given.group("who"))]
+                who = given.group("who")
+                inside = [x for x in sent.mentions if m.end() <= x.start < m.end() + len(who)]
+                bare = nm.trim_left(who)
+                if not inside and (bare.endswith(lx.COMMUNITY_SUFFIXES) or nm.org_suffix(bare)):
+                    label = "COMMUNITY" if bare.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
+                    inside = [M(m.end() + len(who) - len(bare), m.end() + len(who), bare, label)]
                 if inside:
                     recipient, r_label = inside[-1].name, inside[-1].label
+                    award = nm.tidy_award(award[len(who):]) if award.startswith(who) else award
                     c_start, _ = clause_bounds(sent.text, m.start())
                     giver = nm.trim_left(sent.text[c_start:m.start()].strip("《》"))
                     known = [o.name for o in sent.mentions if o.label == "ORG" and o.end == m.start()]

@@ -292,3 +292,35 @@ def _award_rows(table: Table, award_col: int) -> list[Fact]:
             for issuer in issuer_names(row.cells[issuer_col]):
                 facts.append(Fact(name, "awardedBy", issuer, evidence, "AWARD", "ORG", date=date, rule="award.table-row"))
     return facts
+
+
+# --- honours lists: one award a line ------------------------------------------------------------------------
+
+HONOUR_ITEM = re.compile(
+    r"^[●•▪■◆◇○√✓\-－·]?\s*(?:(?P<who>[^：:（(“”《》，。]{2,20})[：:])?\s*"
+    r"(?P<award>[^：:（()）]{3,50}?)[（(](?P<issuer>[^）)]{2,40})[）)][。；]?$"
+)
+
+
+def honour_items(units: list[Unit], recipients: set[str]) -> list[Fact]:
+    """``● 江苏公司：全国文明单位（中央精神文明建设指导委员会）``: recipient (the reporting group when no one
+    is named), award and issuer of one line of an honours list."""
+    facts = []
+    for unit in units:
+        m = HONOUR_ITEM.match(unit.text.strip())
+        if not m:
+            continue
+        award = nm.tidy_award(m.group("award"))
+        issuers = issuer_names(m.group("issuer"))
+        if not nm.looks_like_award(award) or not issuers or not all(nm.org_suffix(i) or len(i) <= 12 for i in issuers):
+            continue
+        if re.search(r"(?:社会责任|可持续发展|ESG|环境、社会及管?治理?)报告|^(?:优秀|典型|年度)案例$", award):
+            continue  # the report's own title (节选)
+        if re.search(r"\d{4}年|万元|亿元|%|同比|节选|摘编|摘要", m.group("issuer")):
+            continue  # (2023年) or figures in brackets: no issuer
+        who = (m.group("who") or "").strip()
+        evidence = Evidence(unit.text, unit.first_line, unit.page)
+        recipient = who if who else REPORTER
+        facts.append(Fact(recipient, "receivedAward", award, evidence, "ORG", "AWARD", rule="award.honours-item"))
+        facts += [Fact(award, "awardedBy", i, evidence, "AWARD", "ORG", rule="award.honours-item") for i in issuers]
+    return facts
