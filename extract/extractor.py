@@ -142,7 +142,7 @@ def award_rows(document: Document) -> list[tuple[str, int]]:
             rows.extend((q, unit.first_line) for q in re.findall(r"“([^”]+)”", text))  # “A奖”“B奖”: two awards
             continue
         name = nm.tidy_award(text)
-        if re.fullmatch(r"(?:优秀|典型|最佳|年度|十佳)?(?:案例|奖|奖项|称号|荣誉)", name):
+        if re.fullmatch(r"(?:优秀|典型|最佳|年度|十佳)?(?:案例|奖|奖项|称号|荣誉)", name) or re.search(r"[：:]", text):
             continue  # the wrapped tail of a longer award name, not an award of its own
         single = in_awards and re.fullmatch(r"“[^“”]{4,30}”", text) and not nm.org_suffix(name)
         if nm.looks_like_award(name) and (nm.strong_award(name) and (in_awards or "“" in name)) or single:

@@ -138,6 +138,8 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
         return True
     if header_role(nxt) or header_role(cur):
         return False  # a table's column header stands alone
+    if nxt[:1] in BULLETS:
+        return False  # a bulleted item starts a unit of its own
     if not cur or cur[-1] in "。！？!?":
         return False  # (a line ending in ；goes on: the paragraph has more clauses)
     if cur[-1] in "”》」』" and not _INNER_PUNCT.search(_outside_quotes(cur)):
@@ -167,6 +169,7 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
     return len(cur) >= 0.8 * window_median
 
 
+BULLETS = "●•▪■◆◇○√✓▶►➢"
 CELL_JOIN = "；"  # a row's text for the sentence rules: each cell reads as a clause of its own
 _CELL_SEPARATOR = re.compile(r"\t+| {2,}|\s*[|｜]\s*")
 _BOX_LABEL = re.compile(r"^(?:案例|专栏|专题|聚焦|延伸阅读|链接|责任故事)\s*[0-9一二三四五六七八九十]*\s*[|｜]")  # 案例｜title: no row

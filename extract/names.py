@@ -465,8 +465,9 @@ def award_after(text: str, pos: int) -> tuple[int, int, str] | None:
     if depth == 0 and last_close is not None:
         # text after the last quote: keep short award words (奖, 金奖, 荣誉奖), drop the rest (的肯定 …)
         tail = text[last_close + 1: i]
-        keep = re.match(r"^[^，。；“”]{0,6}?(?:奖|推介)(?!项)", tail)
-        if not keep and not re.search(r"的|了|是|并|和|与|为|中|在|等|之|以|后|上|系列|奖项|荣誉|殊荣|称号", tail) and len(tail) <= 12 and text[pos] in "《“":
+        keep = re.match(r"^[^，。；“”]{0,6}?(?:奖状|奖杯|奖牌|奖章|奖|推介)(?!项)", tail)
+        if not keep and not re.search(r"的|了|是|并|和|与|为|中|在|等|之|以|后|上|系列|奖项|荣誉|殊荣|称号", tail) and len(tail) <= 12 and (
+                text[pos] in "《“" or re.search(r"(?:单位|企业|集体|组织|机构|班组|个人|示范|标兵|先锋|模范)$", tail)):
             keep = re.match(r"^.*$", tail)  # 《财富》世界500强: the name goes on after the quote
         cut = last_close + 1 + (keep.end() if keep else 0)
         name = text[pos:cut]

@@ -454,7 +454,7 @@ def _issuers(sent: Sentence) -> list[tuple[int, str]]:
     return out
 
 
-GIVEN_BY_RE = re.compile(r"^(?P<org>[^“”《》，。]{2,40}?)(?:联合|共同)?(?:颁发|授予|评选|评定|认定|发布|主办|颁授)的(?P<rest>.+)$")
+GIVEN_BY_RE = re.compile(r"^(?P<org>《[^》]{2,30}》|[^“”《》，。]{2,40}?)(?:联合|共同)?(?:颁发|授予|评选|评定|认定|发布|主办|颁授)的(?P<rest>.+)$")
 
 
 def _orgs_named(sent: Sentence, text: str) -> list[str]:

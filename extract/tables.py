@@ -302,13 +302,45 @@ HONOUR_ITEM = re.compile(
 )
 
 
+HONOURS_HEADING = re.compile(r"荣誉|奖项|获奖|表彰|殊荣|认可")
+_BULLET_ITEM = re.compile(r"^[●•▪■◆◇○√✓▶►➢]\s*(?:(?P<who>[^：:（(“”《》，。]{2,20})[：:])?\s*(?P<body>[^。；，]{3,60}?)(?:[，。；].*)?$")
+_AWARD_VERBS = re.compile(r"荣获|获评|荣膺|入选|获得|获颁|评为|授予|荣登|蝉联|当选|获")
+
+
+def _bullet_award(body: str) -> tuple[str, list[str]] | None:
+    """An honours-list line without brackets: ``X发布的Y`` / ``X2023年度Y`` (issuer leading the award) / ``Y``."""
+    given = re.match(r"^(?P<org>[^“”《》，。]{2,40}?)(?:联合|共同)?(?:发布|颁发|授予|评选|评定|认定|主办)的(?P<rest>.{3,})$", body)
+    if given:
+        return nm.tidy_award(given.group("rest")), issuer_names(given.group("org"))
+    lead = re.match(r"^(?P<org>[\u4e00-\u9fff]{3,20}?)(?=(?:19|20)\d{2})(?P<rest>.{4,})$", body)
+    if lead and nm.org_suffix(lead.group("org")):
+        return nm.tidy_award(lead.group("rest")), [lead.group("org")]
+    return nm.tidy_award(body), []
+
+
 def honour_items(units: list[Unit], recipients: set[str]) -> list[Fact]:
     """``● 江苏公司：全国文明单位（中央精神文明建设指导委员会）``: recipient (the reporting group when no one
-    is named), award and issuer of one line of an honours list."""
+    is named), award and issuer of one line of an honours list. Under an honours heading a bulleted line
+    without an award verb is an award too (``● 2023中国企业500强``)."""
     facts = []
+    in_honours = False
     for unit in units:
-        m = HONOUR_ITEM.match(unit.text.strip())
+        text = unit.text.strip()
+        if unit.kind in ("heading", "cell") and len(text) <= 20 and text[:1] not in "●•▪■◆◇○√✓▶►➢":
+            in_honours = bool(HONOURS_HEADING.search(text)) or (in_honours and unit.kind == "cell")
+        m = HONOUR_ITEM.match(text)
         if not m:
+            bullet = _BULLET_ITEM.match(text) if in_honours else None
+            if bullet and not _AWARD_VERBS.search(bullet.group("body")):
+                found = _bullet_award(bullet.group("body"))
+                if found and nm.looks_like_award(found[0]) and len(found[0]) >= 4:
+                    award, issuers = found
+                    evidence = Evidence(text, unit.first_line, unit.page)
+                    who = (bullet.group("who") or "").strip()
+                    facts.append(Fact(who or REPORTER, "receivedAward", award, evidence, "ORG", "AWARD",
+                                      rule="award.honours-bullet"))
+                    facts += [Fact(award, "awardedBy", i, evidence, "AWARD", "ORG", rule="award.honours-bullet")
+                              for i in issuers]
             continue
         award = nm.tidy_award(m.group("award"))
         issuers = issuer_names(m.group("issuer"))
