@@ -184,6 +184,7 @@ def extract_document(document: Document) -> Extraction:
         alias_pairs.append((short, full))
     relations = nlp.get_pipe("csr_relations")
     relations.configure(gaz, _recipient_names(None, members, alias_pairs))
+    relations.context.brand_operators.update(brand_operators(texts, gaz))
     facts: list[Fact] = []
     actors = _recipient_names(reporter, members, alias_pairs)
     for doc in docs:
@@ -210,6 +211,22 @@ def extract_document(document: Document) -> Extraction:
     for name, line in award_rows(document):
         resolver.add_award(name, line)
     return resolver.resolve(facts)
+
+
+def brand_operators(texts: list[str], gaz: Gazetteer) -> dict[str, str]:
+    """Who runs each chain of communities, from anywhere in the report (a timeline of openings often comes
+    before the sentence that names the chain's operator): X旗下“品牌”, X负责“品牌”…运营."""
+    from extract.relations import BRAND_OF_RE
+
+    out: dict[str, str] = {}
+    for text in texts:
+        found = [(s, e, name) for s, e, name, label in gaz.find(text) if label == "ORG"]
+        for m in BRAND_OF_RE.finditer(text):
+            brand = m.group("brand") or m.group("brand2") or m.group("brand3")
+            before = [name for s, e, name in found if e == m.start()]
+            if before and brand not in out:
+                out[brand] = before[0]
+    return out
 
 
 def _named_like_reporter(definitions: list[tuple[str, str]], reporter: str) -> list[Fact]:
@@ -247,7 +264,9 @@ def reporter_variants(reporter: str, texts: list[str]) -> list[str]:
         return []
     candidates = {core + "保险", core + "集团", core + "保险集团", core + "控股", core + "金融", core + "集团公司"}
     joined = "\n".join(texts)
-    return sorted(v for v in candidates if len(v) >= 4 and v != reporter and v in joined)
+    # used as a name of its own: somewhere not followed by more of a longer name (X金融中心, X金融科技…)
+    standalone = lambda v: re.search(re.escape(v) + r"(?:$|[^\u4e00-\u9fffA-Za-z0-9（(]|[的与和在是为将已及等旗持坚始积均])", joined)  # noqa: E731
+    return sorted(v for v in candidates if len(v) >= 4 and v != reporter and standalone(v))
 
 
 def member_short_forms(members: set[str], texts: list[str], gaz: Gazetteer) -> list[tuple[str, str]]:

@@ -78,6 +78,8 @@ def trim_left(name: str) -> str:
         if m and core_end - i >= 2 and (len(m.group(0)) >= 2 or m.group(0) == "的"):
             if GENERIC_CORE.fullmatch(name[i:core_end]):
                 continue  # 投资|管理有限公司: the cue word is part of the name here
+            if name[i] in "（(":
+                continue  # X控股|（香港）有限公司: a name never starts with a bracket
             best = i
     name = name[best:]
     # a date glued to the name ("同年9月与X公司"): cut after it

@@ -377,13 +377,17 @@ SERVE_CUE = re.compile(r"帮扶|驻村|结对|扶贫|振兴|第一书记|工作�
 
 
 VILLAGE_END = re.compile(r"(?:村|嘎查|邨)$")  # villages are only ever served, never operated
-BRAND_OF_RE = re.compile(r"旗下(?:[^“，。；]{0,8})?“(?P<brand>[^”]{2,8})”|(?:投资)?(?:运营|经营|管理)的“?(?P<brand2>[\u4e00-\u9fff]{2,6}?)”?(?=社区|品牌|系列|连锁)")
+BRAND_OF_RE = re.compile(
+    r"旗下(?:[^“，。；]{0,8})?“(?P<brand>[^”]{2,8})”|(?:投资)?(?:运营|经营|管理)的“?(?P<brand2>[\u4e00-\u9fff]{2,6}?)”?(?=社区|品牌|系列|连锁)"
+    r"|(?:负责|承担|主导)(?:[^“，。；]{0,6})“(?P<brand3>[^”]{2,8})”(?=[^，。；]{0,12}(?:投资|建设|运营|经营|管理))"
+)
+RUN_BY_RE = re.compile(r"^[^。；]{0,30}?由(?P<org>[^，。；]{2,20}?)(?:负责|独立|统一)?(?:运营|经营|管理)")
 
 
 def _brand_operators(sent: Sentence, ctx: Context) -> None:
     """Remember who runs a chain of communities (X旗下“品牌”, X运营的品牌社区)."""
     for m in BRAND_OF_RE.finditer(sent.text):
-        brand = m.group("brand") or m.group("brand2")
+        brand = m.group("brand") or m.group("brand2") or m.group("brand3")
         before = [o for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
         operator = before[0].name if before else clause_subject(sent, m.start(), ctx)[0]
         ctx.brand_operators[brand] = operator
@@ -404,6 +408,12 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
     for com in (m for m in sent.mentions if m.label == "COMMUNITY"):
         subject, label = clause_subject(sent, com.start, ctx)
         explicit = _explicit_operator(sent, com)
+        run_by = RUN_BY_RE.match(sent.text[com.end:])
+        if run_by and not explicit:
+            # X社区…由Y负责运营: Y runs it
+            at = com.end + run_by.start("org")
+            inside = orgs_in(sent, at, at + len(run_by.group("org")))
+            explicit = inside[-1].name if inside else None
         brand = re.split(r"[·•・]", com.name)[0] if nm.is_brand_community(com.name) else None
         if explicit:
             subject, label = explicit, "ORG"
@@ -418,7 +428,7 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为|向|慰问|看望|探望|走访|帮扶|结对|对口|定点|援建|支持|驻)$", before) and SERVE_CUE.search(sent.text)
         served = served or VILLAGE_END.search(com.name) and SERVE_CUE.search(sent.text)
         served = served or re.match(r"^(?:开展|举办|组织|为|与长者)", after) and not nm.is_brand_community(com.name)
-        if served and not nm.is_brand_community(com.name):
+        if served and not nm.is_brand_community(com.name) and not run_by:
             yield _fact(sent, subject, "serves", com.name, com.start, o_label="COMMUNITY", rule="community.activity-at")
         elif (OPERATE_CUE.search(sent.text) or nm.is_brand_community(com.name)) and not VILLAGE_END.search(com.name):
             fact = _fact(sent, subject, "operates", com.name, com.start, o_label="COMMUNITY", rule="community.operates")

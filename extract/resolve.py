@@ -240,8 +240,11 @@ class Resolver:
             for other in names[1:]:
                 uf.union(f"ORG\t{names[0]}", f"ORG\t{other}", "same organisation name without legal suffix")
         cores = sorted(by_core)
+        defined = {alias for alias, _ in self.alias_pairs} | set(self.members)
         for a in cores:
             for b in cores:
+                if any(n in defined for n in by_core[b]):
+                    continue  # X科技 that the report defines or lists as a member is a company of its own
                 if a != b and b.startswith(a) and re.fullmatch(r"(?:能源|科技|国际|实业)", b[len(a):]):
                     uf.union(f"ORG\t{by_core[a][0]}", f"ORG\t{by_core[b][0]}", "same organisation: name plus industry word")
 
