@@ -214,12 +214,12 @@ def _fund_re() -> re.Pattern[str]:
 
 
 FUND_CUES = re.compile(
-    r"(?:完成|设立|发起|发行|成立|认缴|出资|投资|收购|持有|参与|管理|通过|联合|携手|共同|规模|认购|向|已|的|为|"
+    r"(?:完成|设立|发起|发行|成立|认缴|出资|投资|收购|持有|参与|管理|通过|联合|携手|共同(?!富裕)|规模|认购|向|已|的|为|"
     r"与|和|了|首支|首只|一支|一只|支|只|该|及|等|于|在|其|对|将)"
 )
 GENERIC_FUND_PREFIX = re.compile(
     r"^(?:专项|人才发展|人才|公益|慈善|教育|员工|扶贫|救助|关爱|奖励|助学|发展|产业|引导|系列|多支|多只|若干|各类|"
-    r"相关|该|此|本|其|上述|私募|公募|子|母|年金|社保|养老|保障|风险|创新|科技|绿色)?$"
+    r"相关|该|此|本|其|上述|私募|公募|子|母|年金|社保|养老|保障|风险|创新|科技|绿色|主题|主题公募|混合型|证券|债券型|股票型)?$"
 )
 
 
@@ -394,6 +394,8 @@ def find_communities(text: str) -> list[Found]:
             continue
         if name in lx.GENERIC_COMMUNITIES or len(name) < 4:
             continue
+        if re.search(r"(?:[和与及]社区$)|员工|参与|组织|活动", name):
+            continue  # 组织员工参与…和社区: a phrase, not a name
         if re.match(r"^(?:\d+个|多个|各|该|本|多家|全国|周边|所在|当地|城心医养|旅居疗养|居家安养|养老|医养|高品质)", name):
             continue
         found.append(Found(start, end, name, "COMMUNITY"))
