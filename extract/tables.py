@@ -99,6 +99,8 @@ def table_facts(units: list[Unit], gaz: Gazetteer, recipients: set[str]) -> list
         order = _column_order(header)
         if order.index("award") == 0:
             rows = _rows(cells)
+        elif order == ["recipient", "award", "issuer"]:
+            rows = _recipient_award_issuer_rows(cells)
         else:
             rows = _rows_in_order(cells, order)
         facts.extend(_rows_by_columns(cells, columns) or rows)
@@ -133,6 +135,46 @@ def _column_order(header: str) -> list[str]:
         m = regex.search(header)
         found.append((m.start() if m else 10_000, kind))
     return [kind for _, kind in sorted(found)]
+
+
+def _recipient_award_issuer_rows(cells: list[Cell]) -> list[Fact]:
+    """Rows of a 获奖单位 | 奖项 | 颁发机构 table, cell by cell. A recipient starts a row; the first cell after
+    it is the award even when it reads like an organisation (金牛银行理财公司); an award fragment met after a
+    complete row is the upper half of the next row's award, whose short cells sit in the middle (a
+    vertically centred row) and whose lower half follows them."""
+    rows: list[dict[str, Cell]] = []
+    prefix: Cell | None = None
+    for cell in cells:
+        row = rows[-1] if rows else None
+        if cell.kind == "recipient":
+            rows.append({"recipient": cell})
+            if prefix is not None:
+                rows[-1]["award"] = prefix
+                prefix = None
+            continue
+        if row is None:
+            continue
+        complete = "award" in row and "issuer" in row
+        if cell.kind == "award":
+            if complete:
+                prefix = cell
+            elif "award" in row and "issuer" in row.get("_", {}):
+                pass
+            elif "award" in row:
+                merged = row["award"].text + cell.text
+                row["award"] = Cell(merged, row["award"].line, "award", nm.tidy_award(merged))
+            else:
+                row["award"] = cell
+        elif cell.kind == "issuer":
+            if "award" not in row:
+                row["award"] = Cell(cell.text, cell.line, "award", nm.tidy_award(cell.text))
+            elif "issuer" not in row:
+                row["issuer"] = cell
+    facts = []
+    for row in rows:
+        if "award" in row:
+            facts.extend(_emit(row["award"], [row["recipient"]] + ([row["issuer"]] if "issuer" in row else [])))
+    return facts
 
 
 def _rows_in_order(cells: list[Cell], order: list[str]) -> list[Fact]:
