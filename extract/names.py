@@ -632,7 +632,7 @@ def find_subject_orgs(text: str) -> list[Found]:
             continue
         suffix = org_suffix(name) or ""
         core = name[: len(name) - len(suffix)]
-        if len(core) < 2 or GENERIC_ORG_PREFIX.match(name) or re.search(r"\d|我们|公司|集团|本|该", core):
+        if len(core) < 2 or GENERIC_ORG_PREFIX.match(name) or re.search(r"\d|我们|公司|集团|本|该|[由与和在向被将把对的是为]", core):
             continue
         if name.endswith(("投资", "科技", "能源", "保险", "电力", "汽车", "地产", "医药")) and len(core) < 3:
             continue

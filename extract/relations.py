@@ -120,7 +120,7 @@ def members_described(text: str) -> Iterator[tuple[int, list[str]]]:
 def controlled_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """Member lists introduced by 控股: the parent also holds shares in each member."""
     masked = _PAREN.sub(lambda m: "\u3000" * len(m.group(0)), text)
-    for m in re.finditer(r"(?<![\u4e00-\u9fff]{2}[投资])控股(?!有限|集团|股份|公司|子公司)(?P<list>[^，。；：]{2,200}?)(?=[，。；]|$)", masked):
+    for m in re.finditer(r"(?<![\u4e00-\u9fff]{2}[投资])控股(?!有限|集团|股份|公司|子公司|股东|比例|权|地位)(?P<list>[^，。；：]{2,200}?)(?=[，。；]|$)", masked):
         items = [x for x in nm.split_list(m.group("list").replace("\u3000", "")) if 2 <= len(x) <= 30 and nm.org_suffix(x)]
         if items:
             yield m.start(), items
@@ -237,7 +237,7 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 
 
 # --- partnerOf ----------------------------------------------------------------------------------
-COOP_VERBS = (r"(?:共同|联合|合作|签署|签订|达成|开展|举办|主办|策划|发起|设立|建立|持续合作|深化合作|携手|"
+COOP_VERBS = (r"(?:共同|联合|合作|签署|签订|签约|续签|达成|开展|举办|主办|合办|策划|发起|设立|建立|共建|持续合作|深化合作|携手|"
               r"打造|推出|启动|成立|开发|组建|战略合作)")
 PARTNER_PATTERNS = (
     re.compile(rf"与(?P<list>[^，。；]{{2,80}}?){COOP_VERBS}"),
@@ -473,8 +473,9 @@ def _orgs_named(sent: Sentence, text: str) -> list[str]:
     known = [m.name for m in sent.mentions if m.label == "ORG" and m.name in text]
     if known:
         return known
-    parts = [nm.trim_left(p.strip("《》“”")) for p in re.split(r"[、和及与]", text)]
-    return [p for p in parts if nm.org_suffix(p) and 2 <= len(p) <= 20]
+    from extract.tables import issuer_names
+
+    return [p for p in (nm.trim_left(x) for x in issuer_names(text)) if nm.org_suffix(p) and 2 <= len(p) <= 20]
 
 
 def _recipient_before(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:

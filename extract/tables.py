@@ -268,10 +268,17 @@ _ISSUER_TAIL = re.compile(r"(?:联合|共同)?(?:颁发|颁奖|授予|评选|发
 
 
 def issuer_names(cell: str) -> list[str]:
-    """``《全景网》`` -> [全景网]; ``A、B联合颁发`` -> [A, B]."""
+    """``《全景网》`` -> [全景网]; ``A、B联合颁发`` -> [A, B]; 和/及/与 split only between two organisation
+    names (江苏省工业和信息化厅 is one)."""
     text = _ISSUER_TAIL.sub("", cell.strip())
-    parts = [p.strip("《》“”\"  ") for p in re.split(r"[、，,/]|和|及|与", text)]
-    return [p for p in parts if len(p) >= 2]
+    out = []
+    for part in re.split(r"[、，,/]", text):
+        pieces = re.split(r"和|及|与", part)
+        if len(pieces) > 1 and all(nm.org_suffix(p.strip("《》“” ")) for p in pieces):
+            out.extend(pieces)
+        else:
+            out.append(part)
+    return [p.strip("《》“”\"  ") for p in out if len(p.strip("《》“”\"  ")) >= 2]
 
 
 def _member_table(table: Table) -> bool:
@@ -288,7 +295,14 @@ def read_tables(tables: list[Table]) -> TableReading:
         short, full = table.column("short"), table.column("full")
         if short is not None and full is not None:
             for row in table.rows:
-                f = re.sub(r"(?:及其(?:附属|下属|控股|子)公司.*|（合并）)$", "", row.cells[full].strip("“”\""))
+                note = re.search(r"[，,；;（(]\s*(?:为|系|是)?(?:本|我)?(?:公司|集团|本行)?的?(?P<kind>全资|控股|直接|间接)?(?:子公司|成员公司)[）)]?$", row.cells[full])
+                f = row.cells[full][: note.start()] if note else row.cells[full]
+                f = re.sub(r"(?:及其(?:附属|下属|控股|子)公司.*|（合并）)$", "", f.strip("“”\""))
+                if note and nm.org_suffix(f):
+                    # 释义: 恒拓齿轮 | 常州恒拓精密齿轮有限公司，公司全资子公司
+                    reading.members.append(f)
+                    evidence = Evidence(" ".join(row.cells), row.line, row.page)
+                    reading.facts.append(Fact(f, "subsidiaryOf", REPORTER, evidence, rule="sub.definition-note"))
                 for s in re.split(r"[、，,/]|或", row.cells[short]):
                     s = s.strip("“”\" ")
                     if 2 <= len(s) <= 20 and nm.org_suffix(f) and s != f:
