@@ -127,12 +127,14 @@ def find_reporter(docs, gaz: Gazetteer, candidates: list[str]) -> str | None:
     return max(sorted(counts), key=lambda n: counts[n]) if counts else None
 
 
-def award_rows(document: Document) -> list[tuple[str, int]]:
+def award_rows(document: Document, recipients: set[str] = frozenset()) -> list[tuple[str, int]]:
     """Stand-alone award names: table cells of award tables (no cue verb, just the award's name)."""
     rows = []
     in_awards = False
     for unit in document.units:
         text = unit.text.strip()
+        if any(p in recipients for p in unit.parts):
+            continue  # 获奖单位 and 奖项 on one line (a vertically centred row): the table reader splits it
         if len(text) <= 12 and any(w in text for w in lx.AWARD_SECTION_WORDS):
             in_awards = True
         if len(text) > 70 or re.search(r"(?:荣获|获评|荣膺|入选|获得|评为)", text):
@@ -179,6 +181,10 @@ def extract_document(document: Document) -> Extraction:
         for variant in reporter_variants(reporter, texts):
             gaz.add(variant, "ORG", True)
             alias_pairs.append((variant, reporter))
+    place_members = _place_members(reporter, document) if reporter else []
+    for name, _ in place_members:
+        members.add(name)
+        gaz.add(name, "ORG", True)
     for short, full in member_short_forms(members, texts, gaz):
         gaz.add(short, "ORG", True)
         alias_pairs.append((short, full))
@@ -202,15 +208,35 @@ def extract_document(document: Document) -> Extraction:
     facts.extend(table_facts(document.units, gaz, recipients))
     facts.extend(tables.facts)
     facts.extend(honour_items(document.units, recipients))
+    facts.extend(Fact(name, "subsidiaryOf", REPORTER, evidence, rule="sub.place-and-group-name")
+                 for name, evidence in place_members)
     if reporter:
         facts.extend(_named_like_reporter(tables.definitions, reporter))
     facts.extend(enumerated_member_facts(docs))
     resolver = Resolver(document, reporter, gaz, members, alias_pairs)
     for doc in docs:
         resolver.add_mentions(doc)
-    for name, line in award_rows(document):
+    for name, line in award_rows(document, recipients):
         resolver.add_award(name, line)
     return resolver.resolve(facts)
+
+
+def _place_members(reporter: str, document: Document) -> list[tuple[str, Evidence]]:
+    """A city before the group's own name (无锡X电路 for X电路股份有限公司): the group's company in that city.
+    Only the group's distinctive name of four or more characters counts, so a bare brand word never does."""
+    from extract.resolve import org_core
+
+    core = org_core(reporter)
+    if len(core) < 4:
+        return []
+    found: dict[str, Evidence] = {}
+    pattern = re.compile(rf"(?P<place>{'|'.join(map(re.escape, lx.places()))})(?:市)?{re.escape(core)}(?![\u4e00-\u9fff]*(?:有限|股份|公司))")
+    for unit in document.units:
+        for m in pattern.finditer(unit.text):
+            name = m.group(0)
+            if name not in found and m.group("place") not in lx.PROVINCES | {"中国", "全国"}:
+                found[name] = Evidence(unit.text, unit.line_at(m.start()), unit.page)
+    return sorted(found.items())
 
 
 def brand_operators(texts: list[str], gaz: Gazetteer) -> dict[str, str]:

@@ -96,6 +96,9 @@ def trim_left(name: str) -> str:
             break
     while len(name) - len(suffix) > 2 and name[0] in SINGLE_CHAR_CUES:
         name = name[1:]
+    self_lead = re.match(r"^(?:本公司|公司|本集团|集团|我们|本行|我行|我司)(?:与|和|同|携手|联合)", name)
+    if self_lead and len(name) - self_lead.end() >= 3:
+        name = name[self_lead.end():]  # 公司与江苏大学: the partner, not the pair
     return name.lstrip("、，,·-")
 
 

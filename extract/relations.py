@@ -438,7 +438,7 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 
 
 # --- receivedAward / awardedBy ------------------------------------------------------------------
-AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|获得|摘得|斩获|获颁|喜获|再获|评定为|认定为|评选为|命名为|评为|授予|荣登|蝉联|当选|获授|获)(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
+AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|成为(?:[\u4e00-\u9fff]{0,6}的)?(?=“)|获得|摘得|斩获|获颁|喜获|再获|评定为|认定为|评选为|命名为|评为|授予|荣登|蝉联|当选|获授|获)(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
 ISSUER_PATTERNS = (
     re.compile(r"(?P<org>[^，。；“”《》]{2,30}?)(?:公布|发布|评选|评定|认定)的(?=[“《]|\d{4})"),
     re.compile(r"由(?P<org>[^，。；]{2,30}?)(?:主办|颁发|评选|发起|举办|授予|联合发布|发布)"),
@@ -464,7 +464,7 @@ def _issuers(sent: Sentence) -> list[tuple[int, str]]:
     return out
 
 
-GIVEN_BY_RE = re.compile(r"^(?P<org>《[^》]{2,30}》|[^“”《》，。]{2,40}?)(?:联合|共同)?(?:颁发|授予|评选|评定|认定|发布|主办|颁授)的(?P<rest>.+)$")
+GIVEN_BY_RE = re.compile(r"^(?P<org>《[^》]{2,30}》|[^“”《》，。]{2,40}?)(?:联合|共同)?(?:颁发|授予|评选|评定|认定|发布|公布|命名|主办|颁授)的(?P<rest>.+)$")
 
 
 def _orgs_named(sent: Sentence, text: str) -> list[str]:
@@ -484,7 +484,8 @@ def _recipient_before(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]
     starts with, else for the reporting organisation."""
     c_start, _ = clause_bounds(sent.text, pos)
     cands = [m for m in sent.mentions if m.end <= pos and m.label in ("ORG", "COMMUNITY") and m.start >= c_start
-             and not re.search(r"(?:被|由|在)《?$", sent.text[max(0, m.start - 2):m.start])
+             and not re.search(r"(?:被|由|在|经)《?$", sent.text[max(0, m.start - 2):m.start])
+             and not re.search(r"(?:被|由|经)[^，。；]*$", sent.text[c_start:m.start])
              and not re.match(r"^(?:主办|举办|颁发|评为|授予|发起|评选)", sent.text[m.end:m.end + 2])]
     if cands:
         return cands[-1].name, cands[-1].label
@@ -507,6 +508,8 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             continue
         _, _, raw = found
         award = nm.tidy_award(raw)
+        if re.match(r"^(?:得|到|了|奖项|多项|各类|多个|众多|一系列)", award):
+            continue  # 获得奖项, 获得多项…: no named award
         named = re.search(r"[“《][^”》]{3,}[”》]", raw) and m.group(0) in (
             "荣获", "获评", "荣膺", "入选", "评为", "摘得", "斩获", "喜获", "获颁", "授予", "荣登", "蝉联", "当选", "获授")
         if not (nm.looks_like_award(award) or named) or len(award) < 3:
