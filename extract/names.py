@@ -563,7 +563,8 @@ def find_cue_orgs(text: str) -> list[Found]:
                 bare = trim_left(bare)
                 firm = re.fullmatch(rf"[{_CJK}A-Za-z]{{2,4}}基金", bare) and regex is not CUE_ARG_PATTERNS[3] and bare == item
                 body = re.search(r"(?:服务中心|研究中心|信息中心|中心|研究会|管理局|气象局|局|厅|署)$", bare) and len(bare) >= 5
-                if not (org_suffix(bare) or firm or body) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
+                platform = re.fullmatch(rf"[{_CJK}A-Za-z]{{2,5}}公益", bare)  # 某某公益: a charity platform
+                if not (org_suffix(bare) or firm or body or platform) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
                     continue
                 if re.search(r"\d|个|家|多|等|各", bare):
                     continue
