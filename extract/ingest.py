@@ -205,16 +205,37 @@ def _running_lines(lines: list[str]) -> set[int]:
     return {i for text, where in near_page.items() if len(where) >= 3 for i in where}
 
 
+_DATE_SPACES = re.compile(r"(?<=\d)\s+(?=[年月日])|(?<=[年月])\s+(?=\d{1,2}\s*[月日])")
+
+
+def spaced_cells(raw: str, columns: int) -> list[str]:
+    """A table row that PDF text prints with single spaces between cells, as ``columns`` cells where the text
+    allows: spaces inside a date (2023 年 3 月) or around a Latin word (2023 年度 ESG 金牛奖) are no cell
+    breaks when there are more parts than columns."""
+    parts = _DATE_SPACES.sub("", raw).split()
+    for glue in (r"[A-Za-z0-9&.\-]+", r"(?:19|20)\d{2}年度"):
+        i = 0
+        while len(parts) > columns and i < len(parts) - 1:
+            if re.fullmatch(glue, parts[i]) or (glue.startswith("[A") and re.fullmatch(glue, parts[i + 1])):
+                parts[i:i + 2] = [parts[i] + parts[i + 1]]
+            else:
+                i += 1
+    return [clean_line(p) for p in parts]
+
+
 def segment_lines(lines: list[str]) -> list[Unit]:
     """Join broken lines into units; every character keeps its input line number. Table rows the text marks
     (cell separators, or a header row of known column names) stay units of their own, with their cells."""
-    items: list[tuple[int, str, int | None, tuple[str, ...]]] = []  # (line number, cleaned text, page, cells)
+    # (line number, cleaned text, page, cells, line of each character or None for "all on line number")
+    items: list[tuple[int, str, int | None, tuple[str, ...], list[int] | None]] = []
     after_number: set[int] = set()  # items that follow a dropped number line (a page number or a 序号 cell)
     page = 1
     has_pages = any("\f" in ln for ln in lines)
     running = _running_lines(lines)
     spaced_columns = 0  # inside a table whose cells are separated by single spaces: its column count
+    long_column: int | None = None  # that table's column of long text (award, project…), which may wrap
     wraps = 0  # lines in a row of such a table that were no row
+    lower_half_of: int | None = None  # item index of a row whose long cell goes on on the next line
     parts_of: dict[int, tuple[str, ...]] = {}
     for number, raw in enumerate(lines, start=1):
         if "\f" in raw:
@@ -225,30 +246,64 @@ def segment_lines(lines: list[str]) -> list[Unit]:
             continue
         if number - 1 in running:
             continue
+        pg = page if has_pages else None
         cells = split_cells(raw)
+        row_lines: list[int] | None = None
         if cells is None:
             header = _header_cells(raw)
+            candidate = spaced_cells(raw, spaced_columns) if spaced_columns and not header else []
             if header:
                 cells, spaced_columns, wraps = header, len(header), 0
-            elif spaced_columns and len(raw.split()) == spaced_columns:
-                cells, wraps = [clean_line(c) for c in raw.split()], 0
+                roles = [header_role(h) for h in header]
+                long_column = next((k for k, r in enumerate(roles) if r in ("award", "project", "full", "other")), None)
+                lower_half_of = None
+            elif spaced_columns and len(candidate) == spaced_columns:
+                cells, wraps, lower_half_of = candidate, 0, None
+            elif (spaced_columns and long_column is not None and len(candidate) == spaced_columns - 1
+                  and not re.search(r"[。；]", raw)):
+                # a vertically centred row: its long cell wraps onto the lines above and below
+                upper = items.pop() if items and not items[-1][3] and len(items[-1][1]) <= 30 and wraps else None
+                cells = candidate[:long_column] + [upper[1] if upper else ""] + candidate[long_column:]
+                text = CELL_JOIN.join(cells)
+                row_lines = []
+                for k, cell in enumerate(cells):
+                    row_lines += [upper[0] if (upper and k == long_column) else number] * len(cell)
+                    if k < len(cells) - 1:
+                        row_lines.append(number)
+                items.append((number, text, pg, tuple(cells), row_lines))
+                lower_half_of, wraps = len(items) - 1, 0
+                continue
+            elif spaced_columns and lower_half_of is not None and len(raw.split()) == 1 and len(raw.strip()) <= 30:
+                # the lower half of that long cell
+                n0, text0, pg0, cells0, lines0 = items[lower_half_of]
+                cells1 = list(cells0)
+                tail = clean_line(raw)
+                cells1[long_column] += tail
+                text1 = CELL_JOIN.join(cells1)
+                pos = len(CELL_JOIN.join(cells0[: long_column + 1]))
+                lines1 = (lines0 or [n0] * len(text0))
+                lines1 = lines1[:pos] + [number] * len(tail) + lines1[pos:]
+                items[lower_half_of] = (n0, text1, pg0, tuple(cells1), lines1)
+                lower_half_of = None
+                continue
             elif spaced_columns and len(raw.split()) < spaced_columns and wraps < 3 and not re.search(r"[。；]", raw):
                 wraps += 1  # a wrapped cell's other lines, above or below its row: the table goes on
+                lower_half_of = None
             else:
-                spaced_columns = 0
+                spaced_columns, long_column, lower_half_of = 0, None, None
         text = CELL_JOIN.join(cells) if cells else clean_line(raw)
         if text:
-            items.append((number, text, page if has_pages else None, tuple(cells or ())))
+            items.append((number, text, pg, tuple(cells or ()), row_lines))
             parts_of[len(items) - 1] = tuple(clean_line(p) for p in raw.split()) if not cells and len(raw.split()) >= 2 else ()
-    lengths = [len(t) for _, t, _, _ in items]
+    lengths = [len(t) for _, t, _, _, _ in items]
     units: list[Unit] = []
     current: Unit | None = None
-    for i, (number, text, pg, cells) in enumerate(items):
+    for i, (number, text, pg, cells, char_lines) in enumerate(items):
         if cells:
             if current is not None:
                 units.append(current)
                 current = None
-            units.append(Unit(text, [number] * len(text), pg, "row", cells))
+            units.append(Unit(text, char_lines or [number] * len(text), pg, "row", cells))
             continue
         if current is None:
             current = Unit(text, [number] * len(text), pg, parts=parts_of.get(i, ()))
