@@ -172,12 +172,16 @@ def _joins(cur: str, nxt: str, unit_so_far: str, window_median: float) -> bool:
 BULLETS = "●•▪■◆◇○√✓▶►➢"
 CELL_JOIN = "；"  # a row's text for the sentence rules: each cell reads as a clause of its own
 _CELL_SEPARATOR = re.compile(r"\t+| {2,}|\s*[|｜]\s*")
+_DEFINITION_ROW = re.compile(r"^(?P<short>[^，。；：:\s][^，。；]{0,38}?)\s+指\s+(?P<full>[^。；]{2,80})$")  # 释义: X 指 Y
 _BOX_LABEL = re.compile(r"^(?:案例|专栏|专题|聚焦|延伸阅读|链接|责任故事)\s*[0-9一二三四五六七八九十]*\s*[|｜]")  # 案例｜title: no row
 
 
 def split_cells(raw: str) -> list[str] | None:
     """The cells of a table row that the text marks as one (tabs, ``|`` or runs of spaces between cells)."""
     stripped = raw.strip().strip("|｜").strip()
+    means = _DEFINITION_ROW.match(stripped)
+    if means:
+        return [clean_line(means.group("short")), "指", clean_line(means.group("full"))]
     if not _CELL_SEPARATOR.search(stripped) or _BOX_LABEL.match(stripped):
         return None
     cells = [clean_line(c) for c in _CELL_SEPARATOR.split(stripped)]
@@ -205,21 +209,35 @@ def _running_lines(lines: list[str]) -> set[int]:
     return {i for text, where in near_page.items() if len(where) >= 3 for i in where}
 
 
-_DATE_SPACES = re.compile(r"(?<=\d)\s+(?=[年月日])|(?<=[年月])\s+(?=\d{1,2}\s*[月日])")
+_NUMBER_SPACES = re.compile(
+    r"(?<=\d)\s+(?=(?:[年月日%％]|亿|万|元|港元|美元|个|家|项|名|届))|(?<=[年月])\s+(?=\d{1,2}\s*[月日])")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9&.\-]*")
+_YEAR_LEAD = re.compile(r"(?:19|20)\d{2}(?:年度|年)")
 
 
 def spaced_cells(raw: str, columns: int) -> list[str]:
     """A table row that PDF text prints with single spaces between cells, as ``columns`` cells where the text
-    allows: spaces inside a date (2023 年 3 月) or around a Latin word (2023 年度 ESG 金牛奖) are no cell
-    breaks when there are more parts than columns."""
-    parts = _DATE_SPACES.sub("", raw).split()
-    for glue in (r"[A-Za-z0-9&.\-]+", r"(?:19|20)\d{2}年度"):
-        i = 0
-        while len(parts) > columns and i < len(parts) - 1:
-            if re.fullmatch(glue, parts[i]) or (glue.startswith("[A") and re.fullmatch(glue, parts[i + 1])):
-                parts[i:i + 2] = [parts[i] + parts[i + 1]]
-            else:
-                i += 1
+    allows: spaces inside a number with its unit (2023 年 3 月, 12 亿元), around a Latin word (ESG 金牛奖) or
+    after a leading year (2023 年度 金牛奖) are no cell breaks when there are more parts than columns."""
+    parts = _NUMBER_SPACES.sub("", raw).split()
+    i = 0
+    while len(parts) > columns and i < len(parts) - 1:  # a Latin word belongs to the text after it
+        if _LATIN.fullmatch(parts[i]) and not _LATIN.fullmatch(parts[i + 1]):
+            parts[i:i + 2] = [parts[i] + " " + parts[i + 1]]
+        else:
+            i += 1
+    i = 0
+    while len(parts) > columns and i < len(parts) - 1:  # …, or to the text before it
+        if _LATIN.match(parts[i + 1]) and re.search(r"[\u4e00-\u9fff]$", parts[i]):
+            parts[i:i + 2] = [parts[i] + " " + parts[i + 1]]
+        else:
+            i += 1
+    i = 0
+    while len(parts) > columns and i < len(parts) - 1:  # 2023年度 | 金牛奖: a year leads the name
+        if _YEAR_LEAD.fullmatch(parts[i]) and not re.match(r"\d", parts[i + 1]):
+            parts[i:i + 2] = [parts[i] + parts[i + 1]]
+        else:
+            i += 1
     return [clean_line(p) for p in parts]
 
 
@@ -255,7 +273,8 @@ def segment_lines(lines: list[str]) -> list[Unit]:
             if header:
                 cells, spaced_columns, wraps = header, len(header), 0
                 roles = [header_role(h) for h in header]
-                long_column = next((k for k, r in enumerate(roles) if r in ("award", "project", "full", "other")), None)
+                long_column = next((k for k, r in enumerate(roles) if r in ("award", "project", "full")),
+                                   max((k for k, r in enumerate(roles) if r == "other"), default=None))
                 lower_half_of = None
             elif spaced_columns and len(candidate) == spaced_columns:
                 cells, wraps, lower_half_of = candidate, 0, None

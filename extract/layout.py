@@ -194,10 +194,23 @@ def find_tables(units: list[Unit]) -> list[Table]:
         unit = units[i]
         roles = _roles_of(unit.cells) if unit.kind == "row" else None
         if roles:
-            if i + 1 < len(units) and units[i + 1].kind == "cell":
+            if i + 1 < len(units) and units[i + 1].kind == "cell" and not any(u.kind == "row" for u in units[i + 1: i + 4]):
                 table, i = _flattened_table(units, i, roles, 1)  # a marked header over flattened cells
             else:
                 table, i = _marked_table(units, i, roles)
+            tables.append(table)
+            continue
+        if unit.kind == "row" and len(unit.cells) == 3 and unit.cells[1] == "指":
+            # 释义 without a header: X 指 Y, one definition a line
+            table = Table(("short", "other", "full"), line=unit.first_line, caption=_caption(units, i))
+            while i < len(units) and (units[i].kind == "row" and len(units[i].cells) == 3 and units[i].cells[1] == "指"
+                                      or units[i].kind == "cell" and table.rows):
+                if units[i].kind == "row":
+                    table.rows.append(TableRow(units[i].cells, units[i].first_line, units[i].page))
+                else:  # a wrapped full name: its tail on the next line
+                    last = table.rows[-1]
+                    table.rows[-1] = TableRow((last.cells[0], last.cells[1], last.cells[2] + units[i].text), last.line, last.page)
+                i += 1
             tables.append(table)
             continue
         blocks = _column_blocks(units, i) if unit.kind in ("cell", "heading") and header_role(unit.text) else None

@@ -102,7 +102,7 @@ def trim_left(name: str) -> str:
     return name.lstrip("、，,·-")
 
 
-GENERIC_CORE = re.compile(r"(?:资产|投资|基金|养老|健康|财富|产业|金融|科技|信息)?(?:管理|发展|服务|咨询|控股|实业|科技|产业|保险|投资|有限|股份)*")
+GENERIC_CORE = re.compile(r"(?:资产|投资|基金|养老|健康|财富|产业|金融|科技|信息)?(?:管理|发展|服务|咨询|控股|实业|科技|产业|保险|投资|有限|股份|运营|经营|建设)*")
 SINGLE_CHAR_CUES = frozenset(w for w in lx.LEFT_BOUNDARIES if len(w) == 1) - {"中", "家", "首", "之", "个", "所"}
 GENERIC_ORG_PREFIX = re.compile(r"^(?:其中|此外|同时|另外|周边|当地|年度|最佳|十佳|优秀|杰出|综合性|全国性|创新型|科技型|大型|国有|卓越|一流|头部|领先|知名|多家|各家|综合|现代|国际一流|专业|主要|重点|相关|其他|中小|小微|民营|金融|保险|该|本|我|各)")
 # a suffix word used as a common noun: 集团层面, 银行网点, 公司治理 …
@@ -217,7 +217,7 @@ def _fund_re() -> re.Pattern[str]:
 
 
 FUND_CUES = re.compile(
-    r"(?:完成|设立|发起|发行|成立|认缴|出资|投资|收购|持有|参与|管理|通过|联合|携手|共同(?!富裕)|规模|认购|向|已|的|为|"
+    r"(?:完成|设立|发起|发行|成立|认缴|出资|投资|收购|持有|参与|管理|通过|联合|携手|共同(?!富裕)|规模|认购|签署|协议|向|已|的|为|"
     r"与|和|了|首支|首只|一支|一只|支|只|该|及|等|于|在|其|对|将)"
 )
 GENERIC_FUND_PREFIX = re.compile(
@@ -242,6 +242,7 @@ def clean_fund_name(name: str) -> str:
         cut = m.end()
     head = head[cut:]
     head = re.sub(r"^.*\d(?:亿|万)?元?(?:规模)?的?", "", head)
+    head = re.sub(r"^(?:\d{1,4}年)?\d{0,2}月(?:\d{1,2}日)?", "", head)  # a date glued before the name
     return (head + suffix).strip("“”\"、，")
 
 
@@ -262,6 +263,8 @@ def find_funds(text: str) -> list[Found]:
         if re.search(r"(?:保险保障基金|社会保障基金|公益基金|慈善基金|救助基金|住房公积金)$", name):
             continue
         head = name[: len(name) - len(fund_suffix(name))]
+        if re.search(r"公司|金牛|优胜|最佳|十佳|卓越|奖", head):
+            continue  # 子公司X基金 (a fund firm), 金牛基金 (an award)
         if GENERIC_FUND_PREFIX.match(head) or re.search(r"专项|关爱|公益|慈善|员工|救助|扶贫|助学|奖励|教育|帮扶|互助", head):
             continue
         if re.search(r"[类型]基金$", name) and not re.search(r"[“”]", text[max(0, start - 1): end + 1]):

@@ -305,6 +305,11 @@ def read_tables(tables: list[Table]) -> TableReading:
                     reading.facts.append(Fact(f, "subsidiaryOf", REPORTER, evidence, rule="sub.definition-note"))
                 for s in re.split(r"[、，,/]|或", row.cells[short]):
                     s = s.strip("“”\" ")
+                    if re.fullmatch(r"(?:控股股东|第一大股东|大股东|主要股东)", s) and nm.org_suffix(f):
+                        # 释义: 控股股东 指 X: X holds shares in the reporting organisation
+                        evidence = Evidence(" ".join(row.cells), row.line, row.page)
+                        reading.facts.append(Fact(f, "shareholderOf", REPORTER, evidence, rule="share.defined-shareholder"))
+                        continue
                     if 2 <= len(s) <= 20 and nm.org_suffix(f) and s != f:
                         reading.definitions.append((s, f))
         if _member_table(table):
