@@ -211,7 +211,7 @@ def extract_document(document: Document) -> Extraction:
     facts.extend(Fact(name, "subsidiaryOf", REPORTER, evidence, rule="sub.place-and-group-name")
                  for name, evidence in place_members)
     if reporter:
-        facts.extend(_named_like_reporter(tables.definitions, reporter))
+        facts.extend(_named_like_reporter(tables.definitions, reporter, document.units))
     facts.extend(enumerated_member_facts(docs))
     resolver = Resolver(document, reporter, gaz, members, alias_pairs)
     for doc in docs:
@@ -255,7 +255,7 @@ def brand_operators(texts: list[str], gaz: Gazetteer) -> dict[str, str]:
     return out
 
 
-def _named_like_reporter(definitions: list[tuple[str, str]], reporter: str) -> list[Fact]:
+def _named_like_reporter(definitions: list[tuple[str, str]], reporter: str, units) -> list[Fact]:
     """Companies a 释义 table defines whose legal name starts with the reporter's own name (X集团江苏有限公司
     for X集团有限公司): the group's members."""
     from extract.resolve import org_core
@@ -264,8 +264,10 @@ def _named_like_reporter(definitions: list[tuple[str, str]], reporter: str) -> l
     facts = []
     for short, full in definitions:
         if len(core) >= 2 and full != reporter and full.startswith(core) and nm.is_company_name(full):
-            facts.append(Fact(full, "subsidiaryOf", REPORTER, Evidence(f"{short} {full}", 0),
-                              rule="sub.defined-with-group-name"))
+            unit = next((u for u in units if full in u.text), None)
+            if unit is not None:
+                evidence = Evidence(unit.text, unit.line_at(unit.text.find(full)), unit.page)
+                facts.append(Fact(full, "subsidiaryOf", REPORTER, evidence, rule="sub.defined-with-group-name"))
     return facts
 
 

@@ -19,6 +19,8 @@ from extract import names as nm
 from extract.amounts import find_amounts
 from extract.gazetteer import Gazetteer
 from extract.ingest import Document
+from extract.confidence import confidence_of
+from extract.registry import RELATION_SHAPES
 from extract.records import (
     REPORTER, Amount, Entity, Evidence, Extraction, Fact, Merge, ReportInfo, ResolvedFact,
 )
@@ -29,17 +31,6 @@ _LEGAL_TAIL = re.compile(r"(?:（集团）|\(集团\))?(?:股份有限公司|有
 _DASH = re.compile(r"\s*[-－—–―]\s*")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉\s]")
 _YEAR_HEAD = re.compile(r"^(?:19|20)\d{2}(?:年度|年)?")
-RELATION_SHAPES = {
-    "subsidiaryOf": ({"ORG"}, {"ORG"}),
-    "shareholderOf": ({"ORG"}, {"ORG"}),
-    "partnerOf": ({"ORG"}, {"ORG"}),
-    "sponsorOf": ({"ORG"}, {"FUND"}),
-    "investsIn": ({"ORG", "FUND"}, {"FUND", "ORG"}),
-    "operates": ({"ORG"}, {"COMMUNITY"}),
-    "serves": ({"ORG"}, {"COMMUNITY"}),
-    "receivedAward": ({"ORG", "COMMUNITY"}, {"AWARD"}),
-    "awardedBy": ({"AWARD"}, {"ORG"}),
-}
 SIZE_RE = re.compile(r"(?:总规模|认缴规模|目标规模|募集规模|基金规模|发行规模|首期规模|规模|募资|募集资金|募集)(?:为|达|达到|约|超过|超|逾|近)?")
 
 
@@ -340,7 +331,8 @@ class Resolver:
                 subj, obj = obj, subj
             key = (subj, f.predicate, obj, f.evidence.line)
             if key not in out:
-                out[key] = ResolvedFact(subj, f.predicate, obj, f.evidence, f.amount, f.date, f.rule)
+                out[key] = ResolvedFact(subj, f.predicate, obj, f.evidence, f.amount, f.date, f.rule,
+                                        confidence_of(f.rule, f.predicate))
         return sorted(out.values(), key=lambda f: (f.subject, f.predicate, f.object, f.evidence.line))
 
     def _type(self, entities: dict[str, Entity], facts: list[ResolvedFact], reporter: str | None,

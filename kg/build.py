@@ -90,6 +90,9 @@ def add_extraction(g: Graph, ex: Extraction) -> URIRef:
             _add_amount(g, st, fact.amount, CSR.amountCNY, CSR.amountQualifier)
         if fact.date:
             g.add((st, CSR.date, date_literal(fact.date)))
+        g.add((st, CSR.extractedBy, Literal(fact.rule or "unknown.rule")))
+        confidence = fact.confidence if fact.confidence is not None else 0.5
+        g.add((st, CSR.confidence, Literal(Decimal(f"{confidence:.3f}"), datatype=XSD.decimal)))
     for merge in ex.merges:
         node = RES[f"merge/{_hash(ex.report.report_id, merge.entity, merge.surface)}"]
         g.add((node, RDF.type, CSR.AliasMerge))

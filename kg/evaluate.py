@@ -254,15 +254,42 @@ class Accuracy:
         return {"correct": self.correct, "total": self.total, "accuracy": self.accuracy}
 
 
+@dataclass(frozen=True)
+class RuleScore:
+    """How one extraction rule did: its statements that are right (``tp``) or wrong (``fp``), and the gold
+    relations of its property it found (``found`` of ``gold``, its recall)."""
+
+    rule: str
+    predicate: str
+    tp: int
+    fp: int
+    found: int
+    gold: int
+
+    @property
+    def precision(self) -> float:
+        return round(self.tp / (self.tp + self.fp), 4) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return round(self.found / self.gold, 4) if self.gold else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "predicate": self.predicate, "tp": self.tp, "fp": self.fp,
+                "found": self.found, "gold": self.gold, "precision": self.precision, "recall": self.recall}
+
+
 @dataclass
 class EvaluationResult:
     """Scores per entity class and relation (each with a ``micro`` total), attribute accuracies (with
-    ``all``), and the errors behind them (``"FP Company"``, ``"FN partnerOf"``, ``"attr city"``, ...)."""
+    ``all``), the errors behind them (``"FP Company"``, ``"FN partnerOf"``, ``"attr city"``, ...) and the
+    score of each extraction rule (``csr:extractedBy`` on the statements)."""
 
     entities: dict[str, PRF]
     relations: dict[str, PRF]
     attributes: dict[str, Accuracy]
     errors: dict[str, list[str]] = field(default_factory=dict)
+    rules: dict[tuple[str, str], RuleScore] = field(default_factory=dict)
 
     @property
     def entity_f1(self) -> float:
@@ -466,10 +493,48 @@ def evaluate(graph: Graph, gold: dict | Gold, ontology: Graph | None = None) -> 
     relations = {p: _score_relation(graph, p, golds.get(p, {}), resolve, errors) for p in RELATIONS}
     relations["micro"] = sum(relations.values(), PRF(0, 0, 0))
     attributes = _score_attributes(graph, gold, node_to_gold, errors)
-    return EvaluationResult(entities, relations, attributes, dict(errors))
+    rules = _score_rules(graph, golds, resolve)
+    return EvaluationResult(entities, relations, attributes, dict(errors), rules)
+
+
+def _score_rules(
+    graph: Graph, golds: Mapping[str, Mapping[tuple[str, str], bool]], resolve: Callable[[Node], str | None]
+) -> dict[tuple[str, str], RuleScore]:
+    """Each statement's rule (``csr:extractedBy``): right when its triple is a certain gold relation, wrong when
+    it is no gold relation at all (an uncertain one counts neither way)."""
+    by_rule: dict[tuple[str, str], tuple[int, int, set[tuple[str, str]]]] = {}
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        rule, p = graph.value(st, CSR.extractedBy), graph.value(st, RDF.predicate)
+        s, o = graph.value(st, RDF.subject), graph.value(st, RDF.object)
+        if rule is None or p is None or s is None or o is None or not str(p).startswith(str(CSR._NS)):
+            continue
+        prop = str(p)[len(str(CSR._NS)):]
+        gs, go = resolve(s), resolve(o)
+        key = _relation_key(prop, gs, go) if gs is not None and go is not None else None
+        certain = golds.get(prop, {}).get(key) if key else None
+        tp, fp, found = by_rule.get((str(rule), prop), (0, 0, set()))
+        if certain is True:
+            tp, found = tp + 1, found | {key}
+        elif certain is None:
+            fp += 1
+        by_rule[(str(rule), prop)] = (tp, fp, found)
+    out = {}
+    for (rule, prop), (tp, fp, found) in sorted(by_rule.items()):
+        gold_count = sum(1 for c in golds.get(prop, {}).values() if c)
+        out[(rule, prop)] = RuleScore(rule, prop, tp, fp, len(found), gold_count)
+    return out
 
 
 # --- report ------------------------------------------------------------------------------------------------
+
+
+def format_rules(rules: Iterable[RuleScore]) -> str:
+    """Precision and recall of each extraction rule, most used first."""
+    rows = sorted(rules, key=lambda r: (-(r.tp + r.fp), r.rule, r.predicate))
+    lines = [f"{'rule':34s} {'predicate':14s} {'P':>6s} {'R':>6s}  tp/fp  found/gold"]
+    for r in rows:
+        lines.append(f"{r.rule:34s} {r.predicate:14s} {r.precision:6.3f} {r.recall:6.3f}  {r.tp}/{r.fp}  {r.found}/{r.gold}")
+    return "\n".join(lines) + "\n"
 
 
 def format_report(result: EvaluationResult, show_errors: int = 0) -> str:

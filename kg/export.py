@@ -232,14 +232,24 @@ def serialize(graphs: NamedGraphs, fmt: str) -> bytes:
     raise InputError(f"unknown export format '{fmt}' (one of {', '.join(FORMATS)})")
 
 
-def export_file(graph: Graph, fmt: str) -> bytes:
-    """Export one graph file's content."""
-    return serialize(graphs_of_file(graph), fmt)
+def _confident(graphs: NamedGraphs, min_confidence: float | None) -> NamedGraphs:
+    """Each named graph without the facts below ``min_confidence`` (a report graph holds its statements)."""
+    if min_confidence is None:
+        return graphs
+    from kg.confidence import drop_low_confidence
+
+    return [(name, drop_low_confidence(part, min_confidence)) for name, part in graphs]
 
 
-def export_store(store: CsrStore, fmt: str, include_ontology: bool = True) -> bytes:
+def export_file(graph: Graph, fmt: str, min_confidence: float | None = None) -> bytes:
+    """Export one graph file's content (only facts of confidence >= ``min_confidence`` when given)."""
+    return serialize(_confident(graphs_of_file(graph), min_confidence), fmt)
+
+
+def export_store(store: CsrStore, fmt: str, include_ontology: bool = True,
+                 min_confidence: float | None = None) -> bytes:
     """Export a whole store (every report graph, and the ontology graph unless ``include_ontology`` is False)."""
-    return serialize(graphs_of_store(store, include_ontology=include_ontology), fmt)
+    return serialize(_confident(graphs_of_store(store, include_ontology=include_ontology), min_confidence), fmt)
 
 
 __all__ = ["FORMATS", "ONTOLOGY_IRI", "export_file", "export_store", "network", "serialize"]

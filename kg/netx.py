@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.vocab import CSR, RELATIONS
+from extract.registry import DRAWN_PROPERTIES
+from kg.vocab import CSR
 
 if TYPE_CHECKING:  # networkx is heavy: imported inside the function
     import networkx
@@ -30,7 +31,7 @@ KIND_PRIORITY: tuple[str, ...] = (
 )
 NODE_CLASSES: frozenset[str] = frozenset(KIND_PRIORITY)
 # relations drawn as edges: the nine of the contract, plus the place of a community or organisation
-EDGE_RELATIONS: tuple[str, ...] = RELATIONS + ("locatedIn",)
+EDGE_RELATIONS: tuple[str, ...] = DRAWN_PROPERTIES
 
 _CSR_NS = str(CSR._NS)
 

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import PROV
 
+from extract.registry import CLASS_STYLE as REGISTRY_STYLE, DRAWN_PROPERTIES
 from kg.atomic import atomic_write
-from kg.vocab import CSR, RELATIONS
+from kg.vocab import CSR
 
 if TYPE_CHECKING:
     import rdflib
@@ -44,18 +45,9 @@ BIG_GRAPH_NODES = 1000
 
 # colour and shape of each display class (kg.netx.kind_of picks a node's most specific class);
 # Tableau-10 colours, one distinct shape per class, so that class is readable without colour too
-CLASS_STYLE: dict[str, dict[str, str]] = {
-    "Company": {"color": "#4E79A7", "shape": "hexagon"},
-    "Subsidiary": {"color": "#F28E2B", "shape": "dot"},
-    "Partner": {"color": "#59A14F", "shape": "diamond"},
-    "Organization": {"color": "#9C755F", "shape": "triangleDown"},
-    "Fund": {"color": "#E15759", "shape": "square"},
-    "Community": {"color": "#76B7B2", "shape": "triangle"},
-    "Award": {"color": "#EDC948", "shape": "star"},
-    "Place": {"color": "#BAB0AC", "shape": "dot"},  # grey dot with a dashed border
-}
+CLASS_STYLE: dict[str, dict[str, str]] = REGISTRY_STYLE  # colour and shape of each class: the registry's
 CLASS_ORDER: tuple[str, ...] = tuple(CLASS_STYLE)
-EDGE_RELATIONS: tuple[str, ...] = RELATIONS + ("locatedIn",)
+EDGE_RELATIONS: tuple[str, ...] = DRAWN_PROPERTIES
 QUALIFIER_TEXT = {"over": "over", "about": "about", "nearly": "nearly", "at-least": "at least", "up-to": "up to"}
 FONT_STACK = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif'
 

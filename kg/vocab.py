@@ -11,6 +11,9 @@ from pathlib import Path
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
+# the relations, classes, symmetry and hierarchy come from the one registry (extract/registry.py)
+from extract.registry import ENTITY_CLASSES, RELATIONS, SUPERCLASSES, SYMMETRIC_RELATIONS
+
 ONTOLOGY_IRI = URIRef("https://w3id.org/csr-kg/ontology")
 RESOURCE_BASE = "https://w3id.org/csr-kg/resource/"
 RES = Namespace(RESOURCE_BASE)
@@ -69,6 +72,8 @@ class CSR(DefinedNamespace):
 
     # our extensions
     amountQualifier: URIRef  # 超/逾/约/近 … as "over", "about", "nearly", "at least", "up to"
+    extractedBy: URIRef  # Statement -> the id of the rule that read the fact
+    confidence: URIRef  # Statement -> that rule's measured precision
     sizeQualifier: URIRef
     mentionedIn: URIRef  # entity -> Report
     hasMention: URIRef  # entity -> Mention
@@ -81,24 +86,5 @@ class CSR(DefinedNamespace):
     reportingOrganization: URIRef  # Report -> the organisation that published it
 
 
-# the nine relation properties, in the contract's order
-RELATIONS: tuple[str, ...] = (
-    "subsidiaryOf",
-    "shareholderOf",
-    "partnerOf",
-    "sponsorOf",
-    "investsIn",
-    "operates",
-    "serves",
-    "receivedAward",
-    "awardedBy",
-)
-# the six scored entity classes, in the contract's order
-ENTITY_CLASSES: tuple[str, ...] = ("Company", "Subsidiary", "Fund", "Partner", "Community", "Award")
-SYMMETRIC_RELATIONS = frozenset({"partnerOf"})
-# superclasses asserted explicitly, so that queries need no RDFS reasoning
-SUPERCLASSES: dict[str, tuple[str, ...]] = {
-    "Subsidiary": ("Company", "Organization"),
-    "Company": ("Organization",),
-    "Partner": ("Organization",),
-}
+__all__ = ["CSR", "RES", "ORG", "SCHEMA", "ONTOLOGY_IRI", "RELATIONS", "ENTITY_CLASSES", "SYMMETRIC_RELATIONS",
+           "SUPERCLASSES"]

@@ -27,11 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     onto.add_argument("--no-ontology", action="store_true", help="read the graph alone")
     p.add_argument("--json", action="store_true", help="print the whole result, errors included, as JSON")
     p.add_argument("--show-errors", type=int, default=0, metavar="N", help="list up to N errors of each kind")
+    p.add_argument("--by-rule", action="store_true",
+                   help="also print precision and recall of each extraction rule (csr:extractedBy), most used first")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.evaluate import evaluate, format_report, load_gold, load_graph
+    from kg.evaluate import evaluate, format_report, format_rules, load_gold, load_graph
     from kg.vocab import ONTOLOGY_FILE
 
     if args.show_errors < 0:
@@ -40,7 +42,12 @@ def run(args: argparse.Namespace) -> int:
     ontology = None if args.no_ontology else (args.ontology or ONTOLOGY_FILE)
     result = evaluate(load_graph(args.graph, ontology), gold)
     if args.json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        data = result.to_dict()
+        if args.by_rule:
+            data["rules"] = [r.to_dict() for r in result.rules.values()]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:
+        if args.by_rule:
+            sys.stdout.write(format_rules(result.rules.values()) + "\n")
         sys.stdout.write(format_report(result, args.show_errors))
     return 0

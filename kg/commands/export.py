@@ -42,6 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-f", "--format", required=True, choices=FORMATS, help="output format")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="output file ('-' for stdout)")
     p.add_argument("--no-ontology", action="store_true", help="store only: leave the ontology graph out")
+    p.add_argument("--min-confidence", metavar="C",
+                   help="keep only the facts whose confidence (csr:confidence, the measured precision of the rule that "
+                   "read them) is at least C, from 0 to 1")
     p.set_defaults(func=run)
 
 
@@ -53,13 +56,18 @@ def run(args: argparse.Namespace) -> int:
 
     if bool(args.graph) == bool(args.store):
         raise InputError("export needs exactly one of GRAPH_FILE or --store DIR")
+    minimum = None
+    if args.min_confidence is not None:
+        from kg.confidence import parse_threshold
+
+        minimum = parse_threshold(args.min_confidence)
     if args.store:
         from kg.store import open_store
 
         with open_store(args.store, read_only=True) as store:
-            data = export_store(store, args.format, include_ontology=not args.no_ontology)
+            data = export_store(store, args.format, include_ontology=not args.no_ontology, min_confidence=minimum)
     else:
-        data = export_file(load_graph(args.graph), args.format)
+        data = export_file(load_graph(args.graph), args.format, min_confidence=minimum)
     if args.output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

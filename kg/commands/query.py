@@ -45,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="output format (default: table)")
     p.add_argument("--max-width", type=int, default=60, metavar="N",
                    help="table only: cut cells wider than N columns (0: never; default 60)")
+    p.add_argument("--min-confidence", metavar="C",
+                   help="answer over the facts whose confidence (csr:confidence, the measured precision of the rule "
+                   "that read them) is at least C, from 0 to 1; with --store the store is read into memory first")
     p.set_defaults(func=run)
 
 
@@ -73,13 +76,28 @@ def run(args: argparse.Namespace) -> int:
         sparql = args.expression
     else:
         sparql, _where = find_query(spec)  # type: ignore[arg-type]
+    minimum = None
+    if args.min_confidence is not None:
+        from kg.confidence import parse_threshold
+
+        minimum = parse_threshold(args.min_confidence)
     if args.store:
         from kg.store import open_store
 
         with open_store(args.store, read_only=True) as store:
-            result = run_query(store, sparql)
+            if minimum is None:
+                result = run_query(store, sparql)
+            else:
+                from kg.confidence import drop_low_confidence
+
+                result = run_query(drop_low_confidence(store.union_graph(include_ontology=True), minimum), sparql)
     else:
-        result = run_query(load_graph(graph_file), sparql)  # type: ignore[arg-type]
+        graph = load_graph(graph_file)  # type: ignore[arg-type]
+        if minimum is not None:
+            from kg.confidence import drop_low_confidence
+
+            graph = drop_low_confidence(graph, minimum)
+        result = run_query(graph, sparql)
     sys.stdout.write(format_result(result, args.format, max_width=args.max_width))
     sys.stdout.flush()
     return 0
