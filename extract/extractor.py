@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from extract import cues
 from extract import lexicon as lx
 from extract import names as nm
 from extract.gazetteer import Gazetteer
@@ -16,7 +17,7 @@ from extract.resolve import Resolver
 
 
 def _is_self_word(alias: str) -> bool:
-    return alias in lx.SELF_WORDS or alias in ("本集团", "该集团", "我们")
+    return alias in cues.words("self", "group", "company", "anaphor")
 
 
 def build_gazetteer(docs) -> tuple[Gazetteer, set[str], list[tuple[str, str]], list[str]]:

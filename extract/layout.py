@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from extract import cues
 from extract.columns import header_role
 from extract.ingest import Unit
 
@@ -115,7 +116,7 @@ def _definition_rows(cells: list[Unit]) -> list[TableRow]:
     pending: Unit | None = None
     for cell in cells:
         text = cell.text
-        glued = re.match(r"^(?P<short>(?:[^、，]{1,12}、)+(?:我们|本集团|本公司|公司|集团|本行|我行|本所))(?P<full>.{4,})$", text)
+        glued = re.match(rf"^(?P<short>(?:[^、，]{{1,12}}、)+(?:{cues.alternation('self', 'group', 'company')}))(?P<full>.{{4,}})$", text)
         if glued:
             rows.append(TableRow((glued.group("short"), glued.group("full")), cell.first_line, cell.page))
             pending = None

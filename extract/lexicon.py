@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 
 # Suffixes of business enterprises (csr:Company), longest first where they overlap.
@@ -25,8 +26,6 @@ OTHER_ORG_SUFFIXES = (
     "总工会", "工会", "省委", "市委", "县委", "党委", "团中央", "团省委", "国资委", "商务厅", "财政厅", "科技厅",
     "工信厅", "人社厅", "发改委", "经信委", "生态环境部", "工业和信息化部", "农业农村部", "民政部", "商务部",
 )
-# Government / regulators: organisations, never partners or companies by themselves.
-PUBLIC_BODY_WORDS = ("人民银行", "监督管理", "金融监管", "国资委", "政府", "委员会", "部", "局", "厅")
 # Words that end a name when scanning left from a suffix (relation cues, function words, descriptors).
 LEFT_BOUNDARIES = (
     "以及", "还有", "另有", "也有", "携手", "联合", "联手", "共同", "包括", "下设", "旗下", "设有", "拥有", "控股", "参股", "合作方为",
@@ -38,10 +37,6 @@ LEFT_BOUNDARIES = (
     "该", "的", "了", "从", "至", "以", "把", "给", "跟", "暨", "或", "之", "中", "首", "家", "所", "个", "各",
 )
 NAME_CHARS = r"\u4e00-\u9fffA-Za-z0-9（）()·&\-"
-# Pronouns and generic words that mean the reporting organisation itself.
-SELF_WORDS = ("本集团", "本公司", "我集团", "我公司", "我司", "我们", "集团", "公司", "本行", "我行")
-# Words that say the organisation acting is a member of the group.
-MEMBER_WORDS = ("成员公司", "子公司", "专业子公司", "控股子公司", "全资子公司", "附属公司", "成员单位", "专业公司")
 
 FUND_SUFFIXES = (
     "私募股权投资基金", "股权投资基金", "产业投资基金", "创业投资基金", "投资基金", "产业基金", "基金",
@@ -54,19 +49,17 @@ GENERIC_FUNDS = (
     "科技创新类基金", "科创基金", "私募基金", "公募基金", "子基金", "母基金", "年金基金", "救助基金",
 )
 COMMUNITY_SUFFIXES = (
-    "城心社区", "旅居疗养社区", "疗养社区", "养老社区", "康养社区", "医养社区", "颐养社区", "社区综合体",
-    "居家安养照护中心", "照护中心", "护理中心", "康复中心", "康养中心", "颐养中心", "养老服务中心",
+    "疗养社区", "养老社区", "康养社区", "医养社区", "颐养社区", "社区综合体",
+    "照护中心", "护理中心", "康复中心", "康养中心", "颐养中心", "养老服务中心",
     "为老服务中心", "综合养老服务中心", "日间照料中心", "老年服务中心", "养老中心", "护理院", "养老院",
     "敬老院", "福利院", "颐康之家", "长者之家", "居委会", "社区", "之家", "颐养院", "康养院",
     "老年公寓", "养老公寓", "长者公寓", "颐养公寓", "医养中心", "医养结合中心", "养老服务驿站", "养老驿站",
     "幸福院", "光荣院", "康养基地", "养老基地", "疗养院", "颐康中心", "长者服务中心", "养老服务综合体",
 )
 GENERIC_COMMUNITIES = (
-    "社区", "养老社区", "城心社区", "医养社区", "城心医养社区", "旅居疗养社区", "疗养社区", "康养社区",
-    "居家安养照护中心", "照护中心", "养老院", "敬老院", "居委会", "之家", "养老服务中心", "街道社区",
+    "社区", "养老社区", "医养社区", "疗养社区", "康养社区", "照护中心", "养老院", "敬老院", "居委会", "之家", "养老服务中心", "街道社区",
     "老旧社区", "周边社区", "当地社区", "农村社区", "城市社区", "所在社区", "各社区", "基层社区",
 )
-AWARD_CUES = ("荣获", "获评", "荣膺", "入选", "获得", "摘得", "斩获", "获颁", "喜获", "再获", "获", "评为", "授予", "列入")
 AWARD_WORDS = ("奖", "榜", "称号", "表扬", "案例", "典范", "示范", "标杆", "TOP", "Top", "推介", "品牌", "先进",
                "优秀", "最佳", "十佳", "百强", "金牌", "杰出", "卓越", "年度", "报告",
                # honours and qualifications that public bodies confer (SOE honours lists, manufacturers)

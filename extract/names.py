@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract import cues
 from extract import lexicon as lx
 
 _CJK = r"\u4e00-\u9fff"
@@ -96,7 +97,7 @@ def trim_left(name: str) -> str:
             break
     while len(name) - len(suffix) > 2 and name[0] in SINGLE_CHAR_CUES:
         name = name[1:]
-    self_lead = re.match(r"^(?:本公司|公司|本集团|集团|我们|本行|我行|我司)(?:与|和|同|携手|联合)", name)
+    self_lead = re.match(rf"^(?:{cues.alternation('self', 'group', 'company')})(?:与|和|同|携手|联合)", name)
     if self_lead and len(name) - self_lead.end() >= 3:
         name = name[self_lead.end():]  # 公司与江苏大学: the partner, not the pair
     return name.lstrip("、，,·-")
@@ -293,7 +294,7 @@ COMMUNITY_CUES = re.compile(
     r"结合|聚焦|举办|开展|包括|覆盖|定制|完成|拓展|提升|增强|推出|建设|授予|颁发|评为|认定)"
 )
 _LEADING_CUE = re.compile(r"^(?:在|于|赴|到|的|和|与|及|、|将|让|以|向|为|对|由|我们|公司|集团)+")
-GENERIC_COMMUNITY_WORDS = ("专业", "精心", "全国", "当地", "周边", "公司", "集团", "城心", "旅居", "医养", "康养",
+GENERIC_COMMUNITY_WORDS = ("专业", "精心", "全国", "当地", "周边", "公司", "集团", "旅居", "医养", "康养",
                            "养老", "高品质", "全方位", "嵌入式", "我们", "长者", "客户", "各地", "新")
 
 
@@ -363,7 +364,7 @@ def _community_list_re() -> re.Pattern[str]:
 
 
 def find_community_lists(text: str) -> list[tuple[Found, str]]:
-    """``A、B等旅居疗养社区`` -> (A旅居疗养社区, alias A), (B旅居疗养社区, alias B)."""
+    """``A、B等康养社区`` -> (A康养社区, alias A), (B康养社区, alias B)."""
     out = []
     for m in _community_list_re().finditer(text):
         suffix = m.group("suffix")
@@ -402,7 +403,7 @@ def find_communities(text: str) -> list[Found]:
             continue
         if re.search(r"(?:[和与及]社区$)|员工|参与|组织|活动", name):
             continue  # 组织员工参与…和社区: a phrase, not a name
-        if re.match(r"^(?:\d+个|多个|各|该|本|多家|全国|周边|所在|当地|城心医养|旅居疗养|居家安养|养老|医养|高品质)", name):
+        if re.match(r"^(?:\d+个|多个|各|该|本|多家|全国|周边|所在|当地|养老|医养|康养|旅居|居家|高品质)", name):
             continue
         found.append(Found(start, end, name, "COMMUNITY"))
     return _drop_nested(found)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from extract import cues
 from extract import lexicon as lx
 from extract import names as nm
 from extract.amounts import find_amounts, first_date
@@ -35,7 +36,7 @@ def _fact(sent: Sentence, s: str, p: str, o: str, pos: int, s_label="ORG", o_lab
 # --- subsidiaryOf -------------------------------------------------------------------------------
 MEMBER_LIST_RE = re.compile(
     r"(?P<cue>下设|旗下(?:还|也|另)?(?:拥有|设有|有|包括)?|设有|拥有|包括|控股(?!有限|集团|股份|公司))(?P<list>[^。；：]{2,320}?)(?:等)?(?:\d+家|[一二三四五六七八九十]+家)?"
-    r"(?:专业)?(?:成员公司|子公司|附属公司|成员单位|专业公司|控股子公司|全资子公司|专业平台|专业机构)"
+    rf"(?:专业)?(?:{cues.alternation('member', 'noun')})"
 )
 _PAREN = re.compile(r"[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)]")
 SUB_OF_RE = re.compile(r"(?P<child>[^，。；]{2,30}?)(?:是|为|系)(?P<parent>[^，。；]{0,30}?)(?:旗下|下属|的)+(?:全资|控股)?(?:子公司|成员公司)")
@@ -93,7 +94,7 @@ def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
 MEMBERS_DESCRIBED_RE = re.compile(
     r"(?P<list>[\u4e00-\u9fffA-Za-z（）()]{2,16}(?:(?:、|和|及|与|以及)[\u4e00-\u9fffA-Za-z（）()]{2,16}){0,8}?)"
     r"(?:[一二三四五六七八九十两\d]+(?:者|家(?:公司)?))?(?:均|都|皆|同)?(?:为|是|系)"
-    r"(?P<parent>本公司|本集团|公司|集团|本行|我行|我公司|我们)的?(?:直接|间接)?(?:全资|控股|绝对控股)?(?:子公司|成员公司|附属公司|成员单位)"
+    rf"(?P<parent>{cues.alternation('self', 'group', 'company')})的?(?:直接|间接)?(?:全资|控股|绝对控股)?(?:子公司|成员公司|附属公司|成员单位)"
 )
 NAMED_MEMBER_RE = re.compile(
     r"(?:全资|控股|下属)子公司(?P<name>[\u4e00-\u9fffA-Za-z]{2,10}?)(?=作为|成为|为|在|与|是|于|将|已|通过|依托|围绕|聚焦|坚持|发挥|持续|积极|联合|携手|荣获|获评|获|，|。|、)"
@@ -238,12 +239,11 @@ def rule_shareholder(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 
 
 # --- partnerOf ----------------------------------------------------------------------------------
-COOP_VERBS = (r"(?:共同|联合|合作|签署|签订|签约|续签|达成|开展|举办|主办|合办|策划|发起|设立|建立|共建|持续合作|深化合作|携手|"
-              r"打造|推出|启动|成立|开发|组建|战略合作)")
+COOP_VERBS = f"(?:{cues.alternation('partner', 'joint')})"
 PARTNER_PATTERNS = (
     re.compile(rf"与(?P<list>[^，。；]{{2,80}}?){COOP_VERBS}"),
-    re.compile(r"(?:携手|联手|联合|协同)(?P<list>[^，。；]{2,80}?)(?=共同|联合|举办|主办|开展|设立|发起|推出|启动|打造|签署|与|在|于|[，。；]|$)"),
-    re.compile(r"(?:合作方|合作伙伴|合作机构)(?:为|是|包括)(?P<list>[^。；]{2,80}?)(?=[。；]|$)"),
+    re.compile(rf"(?:{cues.alternation('partner', 'lead')})(?P<list>[^，。；]{{2,80}}?)(?={COOP_VERBS}|与|在|于|[，。；]|$)"),
+    re.compile(rf"(?:{cues.alternation('partner', 'list')})(?:为|是|包括)(?P<list>[^。；]{{2,80}}?)(?=[。；]|$)"),
 )
 
 
@@ -278,8 +278,8 @@ def rule_partner(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 
 
 # --- sponsorOf / investsIn ----------------------------------------------------------------------
-SPONSOR_CUE = re.compile(r"(?:发起设立|联合设立|共同设立|合作设立|共同发起|设立|发起|发行|成立|推出|组建|落地)")
-INVEST_CUE = re.compile(r"(?:认缴|出资|投资|认购|缴款|注资|投入)")
+SPONSOR_CUE = re.compile(f"(?:{cues.alternation('fund', 'sponsor')})")
+INVEST_CUE = re.compile(f"(?:{cues.alternation('fund', 'invest')})")
 
 
 def rule_funds(sent: Sentence, ctx: Context) -> Iterator[Fact]:
@@ -373,8 +373,9 @@ def _named_sponsor(sent: Sentence, fund: M) -> str | None:
     return None
 
 
-OPERATE_CUE = re.compile(r"运营|开业|启幕|落地|布局|建立|建成|打造|开设|入住|旗下|开园|投入使用|揭牌|正式|位于|坐落|拥有")
-SERVE_CUE = re.compile(r"帮扶|驻村|结对|扶贫|振兴|第一书记|工作队|援建|捐建|走进|前往|来到|深入|慰问|志愿|公益|关爱|陪伴|义诊|培训|讲座|关怀|捐赠|捐助|探望|服务活动|开展|举办|普及|讲解|宣讲|长者|老人|居民")
+OPERATE_CUE = re.compile(cues.alternation("community", "operate"))
+SERVE_CUE = re.compile(cues.alternation("community", "serve"))
+SERVED_BEFORE = re.compile(f"(?:{cues.alternation('community', 'serve-before')})$")
 
 
 VILLAGE_END = re.compile(r"(?:村|嘎查|邨)$")  # villages are only ever served, never operated
@@ -426,7 +427,7 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
             subject = ctx.actor
         before = sent.text[max(0, com.start - 12): com.start]
         after = sent.text[com.end: com.end + 12]
-        served = re.search(r"(?:走进|前往|来到|深入|在|赴|到|为|向|慰问|看望|探望|走访|帮扶|结对|对口|定点|援建|支持|驻)$", before) and SERVE_CUE.search(sent.text)
+        served = SERVED_BEFORE.search(before) and SERVE_CUE.search(sent.text)
         served = served or VILLAGE_END.search(com.name) and SERVE_CUE.search(sent.text)
         served = served or re.match(r"^(?:开展|举办|组织|为|与长者)", after) and not nm.is_brand_community(com.name)
         if served and not nm.is_brand_community(com.name) and not run_by:
@@ -439,12 +440,13 @@ def rule_communities(sent: Sentence, ctx: Context) -> Iterator[Fact]:
 
 
 # --- receivedAward / awardedBy ------------------------------------------------------------------
-AWARD_CUE_RE = re.compile(r"(?:荣获|获评|荣膺|入选|成为(?:[\u4e00-\u9fff]{0,6}的)?(?=“)|获得|摘得|斩获|获颁|喜获|再获|评定为|认定为|评选为|命名为|评为|授予|荣登|蝉联|当选|获授|获)(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
+AWARD_CUE_RE = re.compile(
+    rf"(?:{cues.alternation('award', 'receive')}|成为(?:[\u4e00-\u9fff]{{0,6}}的)?(?=“))(?!得者|奖者|益|客|取|奖|批|准|悉|赔|得感|取)")
 ISSUER_PATTERNS = (
     re.compile(r"(?P<org>[^，。；“”《》]{2,30}?)(?:公布|发布|评选|评定|认定)的(?=[“《]|\d{4})"),
     re.compile(r"由(?P<org>[^，。；]{2,30}?)(?:主办|颁发|评选|发起|举办|授予|联合发布|发布)"),
     re.compile(r"(?:在|于)?(?P<org>[^，。；在于]{2,30}?)(?:主办|举办|颁发|发起|评选)的"),
-    re.compile(r"被(?P<org>[^，。；]{2,30}?)(?:评为|评定为|评选为|授予|认定为|列为|选为|命名为)"),
+    re.compile(rf"被(?P<org>[^，。；]{{2,30}}?)(?:{cues.alternation('award', 'passive')})"),
 )
 
 
@@ -511,8 +513,7 @@ def rule_awards(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         award = nm.tidy_award(raw)
         if re.match(r"^(?:得|到|了|奖项|多项|各类|多个|众多|一系列)", award):
             continue  # 获得奖项, 获得多项…: no named award
-        named = re.search(r"[“《][^”》]{3,}[”》]", raw) and m.group(0) in (
-            "荣获", "获评", "荣膺", "入选", "评为", "摘得", "斩获", "喜获", "获颁", "授予", "荣登", "蝉联", "当选", "获授")
+        named = re.search(r"[“《][^”》]{3,}[”》]", raw) and m.group(0) in cues.words("award", "named")
         if not (nm.looks_like_award(award) or named) or len(award) < 3:
             continue
         lead = re.match(r"^(?:《(?P<pub>[^》]{2,20})》|(?P<org>[^“”《》，。]{2,20}?))“(?P<rest>[^“”]+)”(?P<tail>[^“”]{0,4})$", award)

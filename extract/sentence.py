@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from extract import cues
 from extract.ingest import QUOTED_SPANS
 from extract.records import REPORTER, Evidence
 
@@ -56,7 +57,7 @@ class Context:
     members: set[str] = field(default_factory=set)
 
 
-SELF_RE = re.compile(r"^(?:本集团|本公司|我集团|我公司|我司|我们|集团|公司|该公司|本行|我行)(?![\u4e00-\u9fff]{0,1}(?:子公司|成员|旗下))")
+SELF_RE = re.compile(rf"^(?:{cues.alternation('self', 'group', 'company')}|该公司)(?![\u4e00-\u9fff]{0,1}(?:子公司|成员|旗下))")
 LEADING_ADVERBIAL = re.compile(
     r"^(?:(?:截至|截止|于|在)?\d{4}年(?:度|底|末|初|内|中|以来)?(?:\d{1,2}月(?:\d{1,2}日)?)?[^，。]{0,8}?[，,]?"
     r"|同时[，,]?|此外[，,]?|另外[，,]?|其中[，,]?|近年来[，,]?|目前[，,]?|报告期内[，,]?|今年[，,]?|案例[:：]?)*"
@@ -114,6 +115,9 @@ def opening_actor(sent: Sentence, start: int, pos: int) -> tuple[str, str] | Non
     return None
 
 
+SELF_WORD = re.compile(rf"(?:{cues.alternation('self', 'group', 'company', 'anaphor')}|其)(?!旗下|下属|的|子公司)")
+
+
 def clause_subject(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:
     """The actor of the clause that holds ``pos``: an organisation or pronoun opening that clause or,
     nearest first, an earlier clause of the sentence; else the carried actor. 该公司/其 point back to the
@@ -124,11 +128,11 @@ def clause_subject(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:
             return found
         head = CLAUSE_HEAD.match(sent.text[start:pos])
         at = start + (head.end() if head else 0)
-        word = re.match(r"(?:该公司|该行|其|公司|我公司|本公司|集团|本集团|我们|我司)(?!旗下|下属|的|子公司)", sent.text[at:pos])
+        word = SELF_WORD.match(sent.text[at:pos])
         if word:
-            if word.group(0) in ("集团", "本集团", "我们"):
+            if word.group(0) in cues.words("self", "group"):
                 return REPORTER, "ORG"
-            if word.group(0) in ("该公司", "该行", "其") and sent.subject and start > 0:
+            if word.group(0) in (*cues.words("self", "anaphor"), "其") and sent.subject and start > 0:
                 return sent.subject, sent.subject_label
             if word.group(0) in ("公司", "该公司") and start == 0 and sent.subject and sent.subject != REPORTER:
                 return sent.subject, sent.subject_label  # a member's paragraph goes on with 公司
@@ -167,7 +171,7 @@ def named_actor(sent: Sentence, pos: int) -> bool:
             return True
         head = CLAUSE_HEAD.match(sent.text[start:pos])
         at = start + (head.end() if head else 0)
-        if re.match(r"(?:我们|集团|本集团|公司|该公司)", sent.text[at:pos]):
+        if re.match(rf"(?:{cues.alternation('self', 'group', 'company')}|该公司)", sent.text[at:pos]):
             return True
     return False
 
