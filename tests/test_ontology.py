@@ -2,6 +2,8 @@
 (ontology/shapes.ttl) accept a graph in the shape of docs/GRAPH.md and reject the ways it can go wrong."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pathlib import Path
 
 import pytest
@@ -240,6 +242,8 @@ def _statement(name: str, s: URIRef, p: URIRef, o: URIRef, line: int = 90) -> li
         (st, URIRef(PROV + "wasDerivedFrom"), node("report/xinghe-2023-csr")),
         (st, CSR.evidence, Literal("编造的证据", lang="zh")),
         (st, CSR.line, Literal(line)),
+        (st, CSR.extractedBy, Literal("test.fixture-rule")),
+        (st, CSR.confidence, Literal(Decimal("0.5"))),
     ]
 
 
@@ -270,6 +274,15 @@ INVALID_VARIANTS = {
     "statement without evidence": (
         lambda g: _drop(g, node("statement/s02"), CSR.evidence),
         ("statement/s02", "csr:evidence", "MinCountConstraintComponent"),
+    ),
+    "statement without its rule": (
+        lambda g: _drop(g, node("statement/s03"), CSR.extractedBy),
+        ("statement/s03", "csr:extractedBy", "MinCountConstraintComponent"),
+    ),
+    "statement with a confidence above 1": (
+        lambda g: _add(_drop(g, node("statement/s04"), CSR.confidence),
+                       (node("statement/s04"), CSR.confidence, Literal(Decimal("1.5")))),
+        ("statement/s04", "csr:confidence", "MaxInclusiveConstraintComponent"),
     ),
     "statement with line 0": (
         lambda g: _add(_drop(g, node("statement/s05"), CSR.line), (node("statement/s05"), CSR.line, Literal(0))),
