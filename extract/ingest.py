@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from extract.columns import header_role
@@ -62,13 +64,31 @@ class Document:
     line_count: int = 0
 
 
+@lru_cache(maxsize=1)
+def _radical_table() -> dict[int, str]:
+    """Radical code points -> ordinary characters: the Kangxi block by NFKC, the supplement from a table."""
+    table = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
+    path = Path(__file__).resolve().parent / "lexicons" / "radicals.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            radical, ideograph = line.split("\t")
+            table[ord(radical)] = ideograph
+    return table
+
+
+def normalize_radicals(text: str) -> str:
+    """PDF text layers sometimes hold radical look-alikes (⾏, ⻰) for ordinary characters (行, 龙): map them
+    back, so that names match what the report prints. Lengths stay the same, so line numbers do too."""
+    return text.translate(_radical_table())
+
+
 def decode(data: bytes, name: str = "input") -> str:
     """Decode UTF-8 (with or without BOM) or GB18030; anything else is a clear error."""
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: looks like a binary file, not report text (UTF-8 or GB18030 expected)")
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding)
+            return normalize_radicals(data.decode(encoding))
         except UnicodeDecodeError:
             continue
     raise InputError(f"{name}: cannot decode as UTF-8 or GB18030 text")
