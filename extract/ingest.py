@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from extract.columns import header_role
+from extract.columns import header_role, header_roles
 from kg.errors import InputError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -210,11 +210,16 @@ def split_cells(raw: str) -> list[str] | None:
 
 
 def _header_cells(raw: str) -> list[str] | None:
-    """A header row printed with single spaces between its cells (PDF text): every word a column header."""
+    """A header row printed with single spaces between its cells (PDF text): every word a short label
+    without digits, at least two of them known column headers (业务板块 子公司名称 主营业务 持股比例)."""
     parts = raw.split()
-    if len(parts) >= 2 and all(header_role(p) for p in parts):
-        return parts
-    return None
+    if len(parts) < 2 or any(len(p) > 8 or re.search(r"\d|[，。；、]", p) for p in parts):
+        return None
+    known = [p for p in parts if header_role(p) not in (None, "index", "other")]
+    unknown = [p for p in parts if not header_role(p)]
+    if any(word in p for p in unknown for word in header_roles() if len(word) >= 2):
+        return None  # 奖项获奖对象: headers run together, the columns are not what they seem
+    return parts if len(known) >= 2 or (len(known) == 1 and all(header_role(p) for p in parts)) else None
 
 
 def _running_lines(lines: list[str]) -> set[int]:
@@ -293,8 +298,7 @@ def segment_lines(lines: list[str]) -> list[Unit]:
             if header:
                 cells, spaced_columns, wraps = header, len(header), 0
                 roles = [header_role(h) for h in header]
-                long_column = next((k for k, r in enumerate(roles) if r in ("award", "project", "full")),
-                                   max((k for k, r in enumerate(roles) if r == "other"), default=None))
+                long_column = next((k for k, r in enumerate(roles) if r in ("award", "project", "full")), None)
                 lower_half_of = None
             elif spaced_columns and len(candidate) == spaced_columns:
                 cells, wraps, lower_half_of = candidate, 0, None
@@ -325,6 +329,11 @@ def segment_lines(lines: list[str]) -> list[Unit]:
                 items[lower_half_of] = (n0, text1, pg0, tuple(cells1), lines1)
                 lower_half_of = None
                 continue
+            elif (spaced_columns and 2 <= len(candidate) and len(raw) <= 90 and not re.search(r"[。；]", raw)
+                  and long_column is None):
+                # a row short of a cell (a cell spanning rows was printed once, on another row): its cells
+                # are read by what they hold (extract.layout), not by position
+                cells, wraps, lower_half_of = candidate, 0, None
             elif spaced_columns and len(raw.split()) < spaced_columns and wraps < 3 and not re.search(r"[。；]", raw):
                 wraps += 1  # a wrapped cell's other lines, above or below its row: the table goes on
                 lower_half_of = None

@@ -74,7 +74,8 @@ def _marked_table(units: list[Unit], i: int, roles: tuple[str, ...]) -> tuple[Ta
         cells = units[j].cells
         if roles[0] == "index" and len(cells) == len(roles) - 1:
             cells = ("",) + cells  # a row without its 序号 cell
-        if len(cells) == len(roles):
+        if len(cells) == len(roles) or len(cells) >= 2:
+            # rows with another cell count (a spanning cell printed on one row only) are read by content
             table.rows.append(TableRow(cells, units[j].first_line, units[j].page))
         j += 1
     return table, j

@@ -281,6 +281,18 @@ def issuer_names(cell: str) -> list[str]:
     return [p.strip("《》“”\"  ") for p in out if len(p.strip("《》“”\"  ")) >= 2]
 
 
+_PERCENT_CELL = re.compile(r"^(?:约|逾)?\d{1,3}(?:\.\d+)?\s*[%％]")
+
+
+def _member_cell(cells: tuple[str, ...], col: int, width: int) -> str | None:
+    """The member's name in a row: its column when the row has every cell, else the first cell that reads as
+    a company name (a spanning cell printed on another row shifts the others)."""
+    if len(cells) == width:
+        return cells[col].strip()
+    named = [c.strip() for c in cells if nm.org_suffix(c.strip()) and len(c.strip()) <= 40]
+    return named[0] if named else None
+
+
 def _member_table(table: Table) -> bool:
     """A table of member companies: a member column with a holdings column, or a caption about members."""
     if table.column("member") is None:
@@ -294,7 +306,7 @@ def read_tables(tables: list[Table]) -> TableReading:
     for table in tables:
         short, full = table.column("short"), table.column("full")
         if short is not None and full is not None:
-            for row in table.rows:
+            for row in (r for r in table.rows if len(r.cells) == len(table.roles)):
                 note = re.search(r"[，,；;（(]\s*(?:为|系|是)?(?:本|我)?(?:公司|集团|本行)?的?(?P<kind>全资|控股|直接|间接)?(?:子公司|成员公司)[）)]?$", row.cells[full])
                 f = row.cells[full][: note.start()] if note else row.cells[full]
                 f = re.sub(r"(?:及其(?:附属|下属|控股|子)公司.*|（合并）)$", "", f.strip("“”\""))
@@ -315,13 +327,15 @@ def read_tables(tables: list[Table]) -> TableReading:
         if _member_table(table):
             col = table.column("member")
             for row in table.rows:
-                name = row.cells[col].strip()
+                name = _member_cell(row.cells, col, len(table.roles))
+                if name is None:
+                    continue
                 if 2 <= len(name) <= 40 and not re.search(r"合计|小计|总计|^其他", name):
                     reading.members.append(name)
                     evidence = Evidence(" ".join(row.cells), row.line, row.page)
                     reading.facts.append(Fact(name, "subsidiaryOf", REPORTER, evidence, rule="sub.member-table"))
                     share = table.column("share")
-                    if share is not None and re.search(r"\d", row.cells[share]):
+                    if share is not None and any(_PERCENT_CELL.match(c) for c in row.cells):
                         reading.facts.append(Fact(REPORTER, "shareholderOf", name, evidence, rule="share.member-table"))
         award = table.column("award")
         if award is not None:
@@ -329,29 +343,61 @@ def read_tables(tables: list[Table]) -> TableReading:
     return reading
 
 
+def _award_row_cells(cells: tuple[str, ...], table: Table) -> dict[str, str] | None:
+    """The row's cells by role: by column when the row has every cell, else by what each cell holds (a cell
+    spanning rows, printed once, shifts the others): a year is the date, the cell that reads as an award is
+    the award, an organisation before it the recipient, one after it the issuer."""
+    if len(cells) == len(table.roles):
+        return {role: cell for role, cell in zip(table.roles, cells)}
+    out: dict[str, str] = {}
+    rest = list(cells)
+    if "date" in table.roles and rest and YEAR_CELL.match(rest[0]):
+        out["date"] = rest.pop(0)
+    awards = [k for k, c in enumerate(rest) if nm.looks_like_award(nm.tidy_award(c))]
+    if not awards:
+        return None
+    k = awards[0]
+    out["award"] = rest[k]
+    before, after = rest[:k], rest[k + 1:]
+    if "recipient" in table.roles and before:
+        out["recipient"] = before[-1]
+    if "issuer" in table.roles and after:
+        out["issuer"] = after[0]
+    return out
+
+
+YEAR_CELL = re.compile(r"^(?:19|20)\d{2}(?:[年.\-/]|$)")
+
+
 def _award_rows(table: Table, award_col: int) -> list[Fact]:
-    """One award a row: its recipient (the reporting group when the table has no recipient column) and
-    its issuers, each a fact of its own."""
+    """One award a row: its recipient (the reporting group when the table has no recipient column; the row
+    above's when a spanning recipient cell was printed there) and its issuers, each a fact of its own."""
     facts = []
-    recipient_col, issuer_col, date_col = table.column("recipient"), table.column("issuer"), table.column("date")
+    last_recipient: str | None = None
     for row in table.rows:
-        name = nm.tidy_award(row.cells[award_col])
+        cells = _award_row_cells(row.cells, table)
+        if cells is None:
+            continue
+        name = nm.tidy_award(cells["award"])
         if len(name) < 3 or not (nm.looks_like_award(name) or len(name) <= 40):
             continue
         evidence = Evidence(" ".join(row.cells), row.line, row.page)
         date = None
-        if date_col is not None:
-            year = re.match(r"((?:19|20)\d{2})(?:[年.\-/](\d{1,2}))?", row.cells[date_col])
-            date = (f"{year.group(1)}-{int(year.group(2)):02d}" if year and year.group(2) else year.group(1)) if year else None
+        year = re.match(r"((?:19|20)\d{2})(?:[年.\-/](\d{1,2}))?", cells.get("date", ""))
+        if year:
+            date = f"{year.group(1)}-{int(year.group(2)):02d}" if year.group(2) else year.group(1)
         recipients = [REPORTER]
-        if recipient_col is not None:
-            recipients = [r.strip("《》“”") for r in re.split(r"[、，,/]", row.cells[recipient_col]) if r.strip()] or [REPORTER]
+        if "recipient" in table.roles:
+            cell = cells.get("recipient") or last_recipient
+            if not cell:
+                continue
+            last_recipient = cell
+            recipients = [r.strip("《》“”") for r in re.split(r"[、，,/]", cell) if r.strip()] or [REPORTER]
         for recipient in recipients:
             label = "COMMUNITY" if re.search(r"[·•・]", recipient) or recipient.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
             facts.append(Fact(recipient, "receivedAward", name, evidence, label, "AWARD", date=date, rule="award.table-row"))
-        if issuer_col is not None:
-            for issuer in issuer_names(row.cells[issuer_col]):
-                facts.append(Fact(name, "awardedBy", issuer, evidence, "AWARD", "ORG", date=date, rule="award.table-row"))
+        for issuer in issuer_names(cells.get("issuer", "")):
+            facts.append(Fact(name, "awardedBy", issuer, evidence, "AWARD", "ORG", date=date, rule="award.table-row"))
     return facts
 
 
