@@ -386,9 +386,12 @@ def find_communities(text: str) -> list[Found]:
     found = [f for f, _ in find_community_lists(text)]
     for m in _community_brand_re().finditer(text):
         name = m.group("brand")
+        lead = re.match(r"^(?:开设|运营|开业|布局|建成|打造|旗下|落地|入驻|新开)(?=[^·•・]{2})", name)
+        if lead:  # 开设品牌·X社区: the verb is no part of the brand
+            name = name[lead.end():]
         brand_word, tail = re.split(r"[·•・]", name, maxsplit=1)
         if tail.endswith(lx.COMMUNITY_SUFFIXES) or lx.city_in(tail) or re.search(r"[家园苑城汇里]$", brand_word):
-            found.append(Found(m.start("brand"), m.end("brand"), name, "COMMUNITY"))
+            found.append(Found(m.end("brand") - len(name), m.end("brand"), name, "COMMUNITY"))
     for m in _community_re().finditer(text):
         raw = m.group("plain")
         end = m.end("plain")
@@ -403,8 +406,10 @@ def find_communities(text: str) -> list[Found]:
             continue
         if re.search(r"(?:[和与及]社区$)|员工|参与|组织|活动", name):
             continue  # 组织员工参与…和社区: a phrase, not a name
-        if re.match(r"^(?:\d+个|多个|各|该|本|多家|全国|周边|所在|当地|养老|医养|康养|旅居|居家|高品质)", name):
+        if re.match(r"^(?:\d+个|多个|首个|首家|各|该|本|多家|全国|周边|所在|当地|养老|医养|康养|旅居|居家|高品质)", name):
             continue
+        if re.search(r"\d+[个家座]|[两三四五六七八九十几多][个家座]", name):
+            continue  # 厦门4个城市颐养社区, 杭州两家照护中心: a count, not a name
         found.append(Found(start, end, name, "COMMUNITY"))
     return _drop_nested(found)
 
@@ -543,11 +548,11 @@ CUE_ARG_PATTERNS = (
 )
 
 
-def find_cue_orgs(text: str) -> list[Found]:
+def find_cue_orgs(text: str, proposed: set[str] | frozenset[str] = frozenset()) -> list[Found]:
     """Organisations named as the argument of a relation cue (与…签署, 携手…, 由…主办 …).
 
     Inside such an argument a weaker suffix is enough (…资本, …控股, …网, 《…报》), because the cue
-    already says that an organisation stands there.
+    already says that an organisation stands there; so is a name a statistical tagger proposed.
     """
     found = []
     for regex in CUE_ARG_PATTERNS:
@@ -568,7 +573,8 @@ def find_cue_orgs(text: str) -> list[Found]:
                 firm = re.fullmatch(rf"[{_CJK}A-Za-z]{{2,4}}基金", bare) and regex is not CUE_ARG_PATTERNS[3] and bare == item
                 body = re.search(r"(?:服务中心|研究中心|信息中心|中心|研究会|管理局|气象局|局|厅|署)$", bare) and len(bare) >= 5
                 platform = re.fullmatch(rf"[{_CJK}A-Za-z]{{2,5}}公益", bare)  # 某某公益: a charity platform
-                if not (org_suffix(bare) or firm or body or platform) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
+                tagged = bare in proposed and len(bare) >= 3  # a statistical tagger's organisation (optional)
+                if not (org_suffix(bare) or firm or body or platform or tagged) or len(bare) > 30 or GENERIC_ORG_PREFIX.match(bare):
                     continue
                 if re.search(r"\d|个|家|多|等|各", bare):
                     continue

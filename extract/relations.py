@@ -86,7 +86,8 @@ def member_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     for m in _member_matches(text):
         items = [re.sub(r"^(?:包括|有|为|拥有)", "", x) for x in nm.split_list(m.group("list").replace("\u3000", ""))]
         items = [re.sub(r"^(?:还有|另有|也有|还|拥有|包括)", "", x) for x in items]
-        items = [x for x in items if 2 <= len(x) <= 30 and not re.search(r"\d|^[一二三四五六七八九十几多数若干]+[个家所]|省|分支|机构|的|^在", x)]
+        items = [x for x in items if 3 <= len(x) <= 30 and not re.search(r"\d|^[一二三四五六七八九十几多数若干]+[个家所]|省|分支|机构|的|^在", x)
+                 and not re.search(r"委员会|管理$|战略|目标|架构|小组|部门|中心$", x)]
         if items:
             yield m.start(), items
 

@@ -220,8 +220,9 @@ class Resolver:
     def _merge_orgs(self, uf: _UnionFind) -> None:
         orgs = [name for label, name in self.surfaces if label == "ORG"]
         for alias, name in self.alias_pairs:
-            if ("ORG", alias) in self.surfaces and ("ORG", name) in self.surfaces:
-                uf.union(f"ORG\t{alias}", f"ORG\t{name}", "以下简称 definition")
+            for label in ("ORG", "FUND"):
+                if (label, alias) in self.surfaces and (label, name) in self.surfaces:
+                    uf.union(f"{label}\t{alias}", f"{label}\t{name}", "以下简称 definition")
         by_core: dict[str, list[str]] = {}
         for name in orgs:
             core = org_core(name)
@@ -290,8 +291,14 @@ class Resolver:
                 uf.union(f"COMMUNITY\t{alias}", f"COMMUNITY\t{name}", "short form in a list (A、B等…社区)")
         self._merge_by_key(uf, "COMMUNITY", plain, "same community name up to spaces and dots")
         for short in names:
+            if nm.is_brand_community(short):
+                continue
+            tails = [n for n in names if nm.is_brand_community(n) and re.split(r"[·•・]", n)[-1] == short]
+            if len(tails) == 1:  # 成都浣花颐养社区 = 品牌·成都浣花颐养社区
+                uf.union(f"COMMUNITY\t{short}", f"COMMUNITY\t{tails[0]}", "a brand·name community without its brand")
+                continue
             m = re.fullmatch(r"(.{2,4})(?:社区|中心)", short)
-            if not m or nm.is_brand_community(short):
+            if not m:
                 continue
             core = m.group(1)
             longer = [n for n in names if n != short and nm.is_brand_community(n) and _in_order(core, re.split(r"[·•・]", n)[-1])]
