@@ -399,6 +399,15 @@ def doc_id_for(path: Path) -> str:
     return name or "report"
 
 
+def document_from_text(text: str, doc_id: str = "snippet") -> Document:
+    """A Document from text already in memory (tests, notebooks, callers that hold the text)."""
+    text = normalize_radicals(text)
+    lines = text.splitlines()
+    return Document(doc_id=doc_id, source_file=f"{doc_id}.txt",
+                    checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    units=segment_lines(lines), line_count=len(lines))
+
+
 def read_document(path: str | Path) -> Document:
     """Read, decode and segment one report file."""
     p = Path(path)

@@ -38,6 +38,7 @@ def _suffix_re() -> re.Pattern[str]:
 
 STRONG_ORG_SUFFIXES = (
     "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "银行", "基金会", "慈善总会", "协会",
+    "报社", "日报社", "杂志社", "出版社", "通讯社",
     "研究院", "大学", "学系", "委员会", "卫视", "电视台", "日报", "时报", "新闻网", "人民银行",
 )
 
@@ -125,8 +126,9 @@ def find_legal_orgs(text: str) -> list[Found]:
         # a longer legal form continues right after ("集团" + "有限公司"): let that one make the name
         if e in starts and any(s2 == e and suf2 in ("有限公司", "股份有限公司", "有限责任公司", "公司") for s2, _, suf2 in ends):
             continue
-        if COMMON_NOUN_AFTER.match(text[e:]) or (e < len(text) and text[e] in "）)"):
-            continue
+        legal = suffix in ("有限公司", "股份有限公司", "有限责任公司")
+        if (COMMON_NOUN_AFTER.match(text[e:]) and not legal) or (e < len(text) and text[e] in "）)"):
+            continue  # 集团层面, 公司治理: a suffix word used as a noun (a legal form never is)
         left = s
         while left > 0 and s - left < 22 and re.match(NAME, text[left - 1]) and left not in legal_ends:
             if text[left - 1] in "）)":

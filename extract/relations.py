@@ -122,7 +122,7 @@ def members_described(text: str) -> Iterator[tuple[int, list[str]]]:
 def controlled_lists(text: str) -> Iterator[tuple[int, list[str]]]:
     """Member lists introduced by 控股: the parent also holds shares in each member."""
     masked = _PAREN.sub(lambda m: "\u3000" * len(m.group(0)), text)
-    for m in re.finditer(r"(?<![\u4e00-\u9fff]{2}[投资])控股(?!有限|集团|股份|公司|子公司|股东|比例|权|地位)(?P<list>[^，。；：]{2,200}?)(?=[，。；]|$)", masked):
+    for m in re.finditer(r"(?<![\u4e00-\u9fff]{2}[投资])控股(?!有限|集团|股份|公司|子公司|股东|比例|权|地位|[由与和在是为将已以的及、，])(?P<list>[^，。；：]{2,200}?)(?=[，。；]|$)", masked):
         items = [x for x in nm.split_list(m.group("list").replace("\u3000", ""))
                  if 2 <= len(x) <= 30 and nm.org_suffix(x) and not re.match(r"(?:的|之|地)", x)]
         if items:
