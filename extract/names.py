@@ -244,7 +244,7 @@ def clean_fund_name(name: str) -> str:
     for m in FUND_CUES.finditer(head):
         cut = m.end()
     head = head[cut:]
-    head = re.sub(r"^.*\d(?:亿|万)?元?(?:规模)?的?", "", head)
+    head = re.sub(r"^.*\d(?:亿|万)元?(?:规模)?的?|^.*\d元(?:规模)?的?", "", head)  # an amount, not a year
     head = re.sub(r"^(?:\d{1,4}年)?\d{0,2}月(?:\d{1,2}日)?", "", head)  # a date glued before the name
     return (head + suffix).strip("“”\"、，")
 
@@ -503,6 +503,7 @@ def tidy_award(name: str) -> str:
     """The award name without the quotes around the whole of it, without 称号/名单 and without the issuer
     that a "X发布的“Y”" form puts before it."""
     name = ISSUED_BY_PREFIX.sub("", name)
+    name = re.sub(r"^(?:的|了|为)", "", name)
     name = re.sub(r"(?:称号|荣誉称号|名单|榜单)$", "", name)
     if len(name) >= 2 and name[0] in "“\"" and name[-1] in "”\"" and name.count("“") == 1:
         name = name[1:-1]
