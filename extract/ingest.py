@@ -303,9 +303,10 @@ def segment_lines(lines: list[str]) -> list[Unit]:
             elif spaced_columns and len(candidate) == spaced_columns:
                 cells, wraps, lower_half_of = candidate, 0, None
             elif (spaced_columns and long_column is not None and len(candidate) == spaced_columns - 1
-                  and not re.search(r"[。；]", raw)):
+                  and not re.search(r"[。；]", raw) and wraps and items and not items[-1][3]
+                  and len(items[-1][1]) <= 30):
                 # a vertically centred row: its long cell wraps onto the lines above and below
-                upper = items.pop() if items and not items[-1][3] and len(items[-1][1]) <= 30 and wraps else None
+                upper = items.pop()
                 cells = candidate[:long_column] + [upper[1] if upper else ""] + candidate[long_column:]
                 text = CELL_JOIN.join(cells)
                 row_lines = []
@@ -329,8 +330,8 @@ def segment_lines(lines: list[str]) -> list[Unit]:
                 items[lower_half_of] = (n0, text1, pg0, tuple(cells1), lines1)
                 lower_half_of = None
                 continue
-            elif (spaced_columns and 2 <= len(candidate) and len(raw) <= 90 and not re.search(r"[。；]", raw)
-                  and long_column is None):
+            elif (spaced_columns and 2 <= len(candidate) and wraps < 3 and len(raw) <= 90
+                  and not re.search(r"[。；]", raw)):
                 # a row short of a cell (a cell spanning rows was printed once, on another row): its cells
                 # are read by what they hold (extract.layout), not by position
                 cells, wraps, lower_half_of = candidate, 0, None

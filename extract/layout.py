@@ -40,6 +40,9 @@ class Table:
     line: int = 0  # the header's line
     caption: str = ""  # the heading just before the table
     flattened: bool = False
+    # lone cells printed between rows: (number of rows before it, text). A cell spanning several rows is
+    # printed once, at their middle, on a line of its own
+    loose: list[tuple[int, str]] = field(default_factory=list)
 
     def column(self, role: str) -> int | None:
         return self.roles.index(role) if role in self.roles else None
@@ -69,6 +72,7 @@ def _marked_table(units: list[Unit], i: int, roles: tuple[str, ...]) -> tuple[Ta
             if len(units[j].text) > 30 or re.search(r"[。；]", units[j].text) or not any(
                     u.kind == "row" for u in units[j + 1: j + 4]):
                 break
+            table.loose.append((len(table.rows), units[j].text))
             j += 1
             continue
         cells = units[j].cells

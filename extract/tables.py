@@ -366,6 +366,28 @@ def _award_row_cells(cells: tuple[str, ...], table: Table) -> dict[str, str] | N
     return out
 
 
+def _spanning_recipients(table: Table) -> dict[int, str]:
+    """Row index -> recipient, for runs of rows without a recipient cell around a lone recipient cell printed
+    between them (a cell spanning the run, printed once at its middle)."""
+    out: dict[int, str] = {}
+    own = [bool((_award_row_cells(r.cells, table) or {}).get("recipient")) for r in table.rows]
+    k = 0
+    while k < len(table.rows):
+        if own[k]:
+            k += 1
+            continue
+        end = k
+        while end < len(table.rows) and not own[end]:
+            end += 1
+        names = [text for pos, text in table.loose if k <= pos <= end and nm.org_suffix(text.strip("《》"))
+                 and not nm.looks_like_award(text)]
+        if len(names) == 1:
+            for r in range(k, end):
+                out[r] = names[0]
+        k = end
+    return out
+
+
 YEAR_CELL = re.compile(r"^(?:19|20)\d{2}(?:[年.\-/]|$)")
 
 
@@ -374,7 +396,8 @@ def _award_rows(table: Table, award_col: int) -> list[Fact]:
     above's when a spanning recipient cell was printed there) and its issuers, each a fact of its own."""
     facts = []
     last_recipient: str | None = None
-    for row in table.rows:
+    spanning = _spanning_recipients(table)
+    for index, row in enumerate(table.rows):
         cells = _award_row_cells(row.cells, table)
         if cells is None:
             continue
@@ -388,7 +411,7 @@ def _award_rows(table: Table, award_col: int) -> list[Fact]:
             date = f"{year.group(1)}-{int(year.group(2)):02d}" if year.group(2) else year.group(1)
         recipients = [REPORTER]
         if "recipient" in table.roles:
-            cell = cells.get("recipient") or last_recipient
+            cell = cells.get("recipient") or spanning.get(index) or last_recipient
             if not cell:
                 continue
             last_recipient = cell
