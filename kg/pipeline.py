@@ -20,20 +20,46 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def extract_report(path: str | Path) -> Extraction:
-    """Ingest and extract one report file."""
+REPORT_SUFFIXES = (".txt", ".pdf")
+
+
+def expand_inputs(inputs: list[str | Path]) -> list[Path]:
+    """Report files from files and directories (a directory gives its .txt and .pdf files, sorted), each once;
+    every input is checked before any extraction starts."""
+    from kg.errors import InputError
+
+    out: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+                           and not f.name.endswith(".gold.json"))
+            if not found:
+                raise InputError(f"{p}: a directory with no report files (.txt, .pdf)")
+            out += found
+        elif not p.exists():
+            raise InputError(f"{p}: no such file")
+        else:
+            out.append(p)
+    seen: set[Path] = set()
+    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+
+
+def extract_report(path: str | Path, password: str | None = None, ocr: bool = False) -> Extraction:
+    """Read (text or PDF) and extract one report file."""
     from extract.extractor import extract_document
-    from extract.ingest import read_document
+    from extract.reader import read_report
 
-    return extract_document(read_document(path))
+    return extract_document(read_report(path, password=password, ocr=ocr))
 
 
-def build_reports(paths: list[str | Path]) -> BuildResult:
+def build_reports(paths: list[str | Path], password: str | None = None, ocr: bool = False) -> BuildResult:
     """Extract every report and build one graph (entities shared across reports become one node)."""
     from kg.build import add_extraction, new_graph
 
     started = time.perf_counter()
-    extractions = [extract_report(p) for p in paths]
+    files = expand_inputs(paths)
+    extractions = [extract_report(p, password=password, ocr=ocr) for p in files]
     ids = [ex.report.report_id for ex in extractions]
     if len(set(ids)) != len(ids):
         from kg.errors import InputError

@@ -11,13 +11,18 @@ from kg.errors import InputError
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
-        help="extract a knowledge graph from CSR report text files",
-        description="Extract entities and relations from one or more CSR report text files (UTF-8 or "
-        "GB18030) and write OUTDIR/graph.ttl (Turtle), OUTDIR/graph.html (interactive view) and "
-        "OUTDIR/merges.tsv (alias merge log).",
-        epilog="example: csrkg build data/samples/dajia-2024-csr.txt -o out",
+        help="extract a knowledge graph from CSR reports (PDF or text)",
+        description="Extract entities and relations from one or more CSR reports (PDF, or text in UTF-8 or "
+        "GB18030; directories give their .pdf and .txt files) and write OUTDIR/graph.ttl (Turtle), "
+        "OUTDIR/graph.html (interactive view) and OUTDIR/merges.tsv (alias merge log).",
+        epilog="examples:\n  csrkg build data/samples/dajia-2024-csr.txt -o out\n  csrkg build reports/ -o out\n"
+        "  csrkg build scanned.pdf --ocr -o out",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="report text file(s)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="report file(s) (.pdf, .txt) or directories of them")
+    p.add_argument("--password", metavar="PW", help="password of encrypted PDFs")
+    p.add_argument("--ocr", action="store_true",
+                   help="read PDFs without a text layer (scanned) with Tesseract OCR (chi_sim+eng)")
     p.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="output directory (created if missing)")
     p.add_argument("--store", metavar="DIR", help="also load the reports into the Oxigraph store at DIR")
     p.add_argument("--no-html", action="store_true", help="do not write graph.html")
@@ -34,7 +39,10 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a directory")
-    result = build_reports(args.inputs)
+    result = build_reports(args.inputs, password=args.password, ocr=args.ocr)
+    empty = [ex.report.report_id for ex in result.extractions if not ex.facts and len(ex.entities) <= 1]
+    for report_id in empty:
+        print(f"csrkg: warning: {report_id}: no facts were found in this report", file=sys.stderr)
     paths = write_outputs(result, out, html=not args.no_html)
     if args.store:
         from kg.store import open_store

@@ -1,0 +1,49 @@
+"""Read one report file, PDF or text, into a ``Document``: the one entry point of the extraction side.
+
+A PDF is recognised by its first bytes, not its name (a ``.txt`` that holds a PDF is a PDF, and a ``.pdf``
+that is no PDF is an error, never read as text).
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from extract.ingest import Document, doc_id_for, normalize_radicals, read_document, segment_lines
+from kg.errors import InputError
+
+
+def read_report(path: str | Path, password: str | None = None, ocr: bool = False) -> Document:
+    """Read a report: PDF (pages, reading order, tables; ``password``, ``ocr`` for scanned ones) or text."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, expected a report file")
+    try:
+        with p.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as err:
+        raise InputError(f"{p}: cannot read ({err.strerror})") from err
+    from extract.pdf import is_pdf
+
+    if is_pdf(head):
+        return read_pdf_document(p, password=password, ocr=ocr)
+    if p.suffix.lower() == ".pdf":
+        raise InputError(f"{p}: named .pdf but is not a PDF")
+    return read_document(p)
+
+
+def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False) -> Document:
+    """A PDF report as a Document whose units carry their printed page numbers."""
+    from extract.pdf import StderrProgress, pdf_text
+
+    text, labels = pdf_text(path, password=password, ocr=ocr, progress=StderrProgress(path.name))
+    text = normalize_radicals(text)
+    lines = text.splitlines()
+    units = segment_lines(lines)
+    for unit in units:
+        if unit.page is not None and 1 <= unit.page <= len(labels):
+            unit.page = labels[unit.page - 1]
+    name = path.name[:-4] if path.name.lower().endswith(".pdf") else doc_id_for(path)
+    return Document(doc_id=name or "report", source_file=path.name,
+                    checksum=hashlib.sha256(path.read_bytes()).hexdigest(), units=units, line_count=len(lines))
