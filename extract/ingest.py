@@ -400,10 +400,17 @@ def doc_id_for(path: Path) -> str:
     return name or "report"
 
 
+def split_lines(text: str) -> list[str]:
+    """The text's lines as an editor numbers them: broken at \\n, \\r\\n and \\r only (``str.splitlines``
+    also breaks at form feeds, which mark pages here and must stay inside their line)."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def document_from_text(text: str, doc_id: str = "snippet") -> Document:
     """A Document from text already in memory (tests, notebooks, callers that hold the text)."""
     text = normalize_radicals(text)
-    lines = text.splitlines()
+    lines = split_lines(text)
     return Document(doc_id=doc_id, source_file=f"{doc_id}.txt",
                     checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                     units=segment_lines(lines), line_count=len(lines))
@@ -423,7 +430,7 @@ def read_document(path: str | Path) -> Document:
     text = decode(data, str(p))
     if not text.strip():
         raise InputError(f"{p}: the file is empty")
-    lines = text.splitlines()
+    lines = split_lines(text)
     return Document(
         doc_id=doc_id_for(p),
         source_file=p.name,

@@ -52,16 +52,29 @@ def _open(path: Path, password: str | None) -> Any:
 
     try:
         return pdfplumber.open(str(path), password=password or "")
-    except PDFPasswordIncorrect:
-        if password:
-            raise InputError(f"{path}: the PDF password is wrong") from None
-        raise InputError(f"{path}: the PDF is password-protected (give --password)") from None
-    except PDFEncryptionError as err:
-        raise InputError(f"{path}: cannot decrypt the PDF ({err})") from None
-    except PDFSyntaxError as err:
-        raise InputError(f"{path}: not a readable PDF (corrupt or truncated: {err})") from None
-    except Exception as err:  # pdfminer raises many kinds on broken files
-        raise InputError(f"{path}: not a readable PDF ({type(err).__name__}: {err})") from None
+    except Exception as err:  # pdfplumber wraps pdfminer's errors (PdfminerException): look inside
+        cause = _root_cause(err)
+        if isinstance(cause, PDFPasswordIncorrect):
+            if password:
+                raise InputError(f"{path}: the PDF password is wrong") from None
+            raise InputError(f"{path}: the PDF is password-protected (give --password)") from None
+        if isinstance(cause, PDFEncryptionError):
+            raise InputError(f"{path}: cannot decrypt the PDF ({cause})") from None
+        if isinstance(cause, PDFSyntaxError):
+            raise InputError(f"{path}: not a readable PDF (corrupt or truncated: {cause})") from None
+        raise InputError(f"{path}: not a readable PDF ({type(cause).__name__}: {cause})") from None
+
+
+def _root_cause(err: BaseException) -> BaseException:
+    """The innermost exception: the one given as argument to a wrapper, or chained as its cause."""
+    seen = set()
+    while id(err) not in seen:
+        seen.add(id(err))
+        inner = next((a for a in err.args if isinstance(a, BaseException)), None) or err.__cause__ or err.__context__
+        if inner is None:
+            return err
+        err = inner
+    return err
 
 
 def _page_labels(path: Path, count: int, password: str | None) -> list[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from extract.ingest import Document, doc_id_for, normalize_radicals, read_document, segment_lines
+from extract.ingest import Document, doc_id_for, normalize_radicals, read_document, segment_lines, split_lines
 from kg.errors import InputError
 
 
@@ -39,11 +39,11 @@ def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False
 
     text, labels = pdf_text(path, password=password, ocr=ocr, progress=StderrProgress(path.name))
     text = normalize_radicals(text)
-    lines = text.splitlines()
+    lines = split_lines(text)
     units = segment_lines(lines)
-    for unit in units:
-        if unit.page is not None and 1 <= unit.page <= len(labels):
-            unit.page = labels[unit.page - 1]
+    for unit in units:  # (a one-page PDF has no form feed: its units are on its one page)
+        physical = unit.page if unit.page is not None else 1
+        unit.page = labels[physical - 1] if 1 <= physical <= len(labels) else physical
     name = path.name[:-4] if path.name.lower().endswith(".pdf") else doc_id_for(path)
     return Document(doc_id=name or "report", source_file=path.name,
                     checksum=hashlib.sha256(path.read_bytes()).hexdigest(), units=units, line_count=len(lines))
