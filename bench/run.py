@@ -136,6 +136,37 @@ def bench_queries(graph_ttl: Path, repeat: int) -> list[dict[str, Any]]:
     return rows
 
 
+REAL_PDF = ROOT / "tests" / "data" / "pdf" / "shennan-circuits-2021-sustainability.pdf"
+PDF_TEXT_PAIRS = [  # the same report as a PDF and as pdfplumber's plain text of that PDF
+    (ROOT / "tests" / "data" / "pdf" / f"{name}.pdf", ROOT / "tests" / "data" / "dev" / f"{name}.txt")
+    for name in ("dev3-bank-pdf", "dev3-utility-pdf")
+] + [(REAL_PDF, ROOT / "tests" / "data" / "dev" / "shennan-2021.txt")]
+
+
+def bench_pdf(repeat: int) -> dict[str, Any]:
+    """Pages per second of the PDF reader on the real report, and the PDF path's cost next to the text path's
+    for the same reports (reading only, then reading and extracting)."""
+    sys.path.insert(0, str(ROOT))
+    import pypdfium2 as pdfium
+
+    from extract.extractor import extract_document
+    from extract.pdf import pdf_text
+    from extract.reader import read_report
+
+    pages = len(pdfium.PdfDocument(str(REAL_PDF)))
+    read_s, _ = _time(lambda: pdf_text(REAL_PDF), repeat)
+    out: dict[str, Any] = {"real_pdf_pages": pages, "real_pdf_read_s": round(read_s, 3),
+                           "pages_per_s": round(pages / read_s, 1) if read_s else None, "pairs": []}
+    read_report(PDF_TEXT_PAIRS[0][1])  # load the model once, outside the timings
+    extract_document(read_report(PDF_TEXT_PAIRS[0][1]))
+    for pdf, txt in PDF_TEXT_PAIRS:
+        pdf_s, _ = _time(lambda: extract_document(read_report(pdf)), repeat)
+        txt_s, _ = _time(lambda: extract_document(read_report(txt)), repeat)
+        out["pairs"].append({"report": pdf.stem, "pdf_s": round(pdf_s, 3), "text_s": round(txt_s, 3),
+                             "ratio": round(pdf_s / txt_s, 1) if txt_s else None})
+    return out
+
+
 def scaled_inputs(n: int, workdir: Path) -> list[Path]:
     """The sample as ``n`` separate report files (distinct names, same text)."""
     paths = []
@@ -177,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         scaled_dir = work / "scaled-in"
         scaled_dir.mkdir()
         results["build_scaled"] = bench_build(scaled_inputs(args.scale, scaled_dir), work / "scaled")
+        print("PDF input: pages/s and PDF vs text path ...", file=sys.stderr)
+        results["pdf"] = bench_pdf(args.repeat)
 
     scaled = results["build_scaled"]
     extract = results["extract_sample"]
@@ -190,6 +223,12 @@ def main(argv: list[str] | None = None) -> int:
              scaled["graph_ttl_kb"]],
         ],
     ))
+    pdf = results["pdf"]
+    print()
+    print(f"PDF reader on the real report: {pdf['real_pdf_pages']} pages in {pdf['real_pdf_read_s']} s = "
+          f"{pdf['pages_per_s']} pages/s")
+    print(table(["report", "PDF path s", "text path s", "PDF / text"],
+                [[p["report"], p["pdf_s"], p["text_s"], p["ratio"]] for p in pdf["pairs"]]))
     print()
     print(table(
         ["query", "rdflib ms", "oxigraph ms", "speed-up", "rows", "same rows"],
