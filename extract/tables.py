@@ -110,8 +110,17 @@ def table_facts(units: list[Unit], gaz: Gazetteer, recipients: set[str]) -> list
 
 def _unit_cells(unit: Unit, gaz: Gazetteer, recipients: set[str]) -> list[str]:
     """The cells of one line of a flattened table: the line, or its space-separated parts when they are
-    cells of different kinds (a vertically centred row puts a recipient and an issuer on one line)."""
+    cells of different kinds (a vertically centred row puts a recipient and an issuer on one line), or
+    when the line is a whole row that starts with its 序号."""
     parts = [p for p in unit.parts if p]
+    if len(parts) >= 3 and re.fullmatch(r"\d{1,3}", parts[0]):
+        cells: list[str] = []
+        for part in parts[1:]:  # 2024 | 人民企业…案例: a year printed apart belongs to the name after it
+            if cells and re.fullmatch(r"(?:19|20)\d{2}(?:年度|年)?", cells[-1]):
+                cells[-1] += part
+            else:
+                cells.append(part)
+        return cells
     if len(parts) >= 2 and all(len(p) >= 2 for p in parts):
         kinds = [_classify(p, gaz, recipients)[0] for p in parts]
         if len(set(kinds)) == len(kinds) and all(_strong_cell(p, k, recipients) for p, k in zip(parts, kinds)):
