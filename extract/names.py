@@ -140,6 +140,8 @@ def find_legal_orgs(text: str) -> list[Found]:
         name = trim_left(raw)
         if len(name) - len(suffix) < 2 or name == suffix or GENERIC_ORG_PREFIX.match(name):
             continue
+        if re.search(r"[的了]|进行|形成|^以", name[: len(name) - len(suffix)]):
+            continue  # 履责实践进行了披露, 发展的集团: a phrase ending in a suffix word, not a name
         start = e - len(name)
         found.append(Found(start, e, name, "ORG", is_company_name(name)))
     return _drop_nested(found)
@@ -517,6 +519,8 @@ def looks_like_award(name: str) -> bool:
     """Whether a table cell or quoted name is an award, honour, list or selection."""
     if len(name) < 3 or len(name) > 70:
         return False
+    if re.search(r"不再|逐一|列出|如下|以下|详见", name):
+        return False  # 其他奖项不再逐一列出: a note, not an award
     if NOT_AWARD.search(name) and not re.search(r"奖”?$|奖项?$|案例”?$|榜", name[-6:]):
         return False
     if re.search(r"(?:获奖对象|获奖单位|获奖主体|颁奖机构|颁发机构|奖项名称|奖项与认可|荣誉与认可)", name):
