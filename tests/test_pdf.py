@@ -172,3 +172,33 @@ def test_the_right_password_opens_an_encrypted_pdf(tmp_path: Path) -> None:
     assert any("深南电路" in u.text for u in doc.units)
     with pytest.raises(InputError, match="password is wrong"):
         read_report(_bad_pdfs(tmp_path)["password"], password="wrong")
+
+
+# --- the PDF path reads the development reports at least as well as their plain text -------------------------
+
+PDF_WITH_GOLD = {
+    "shennan-circuits-2021-sustainability": "shennan-2021",
+    "dev3-bank-pdf": "dev3-bank-pdf",
+    "dev3-food-pdf": "dev3-food-pdf",
+    "dev3-utility-pdf": "dev3-utility-pdf",
+    "dev4-bank-pdf": "dev4-bank-pdf",
+    "dev4-energy-pdf": "dev4-energy-pdf",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pdf_name", sorted(PDF_WITH_GOLD))
+def test_pdf_path_scores_no_lower_than_the_plain_text(pdf_name: str) -> None:
+    from kg.build import add_extraction, new_graph
+    from kg.evaluate import evaluate, load_gold
+
+    dev = DATA.parent / "dev"
+    gold = load_gold(dev / f"{PDF_WITH_GOLD[pdf_name]}.gold.json")
+
+    def score(path: Path) -> float:
+        graph = new_graph()
+        add_extraction(graph, extract_document(read_report(path)))
+        result = evaluate(graph, gold)
+        return result.entity_f1 + result.relation_f1
+
+    assert score(DATA / f"{pdf_name}.pdf") >= score(dev / f"{PDF_WITH_GOLD[pdf_name]}.txt") - 0.005
