@@ -416,17 +416,23 @@ def document_from_text(text: str, doc_id: str = "snippet") -> Document:
                     units=segment_lines(lines), line_count=len(lines))
 
 
-def read_document(path: str | Path) -> Document:
-    """Read, decode and segment one report file."""
+def read_bytes(path: str | Path) -> bytes:
+    """A report file's bytes, or one clear error (missing, a directory, unreadable)."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
     if p.is_dir():
-        raise InputError(f"{p}: is a directory, expected a report text file")
+        raise InputError(f"{p}: is a directory, expected a report file")
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as err:
         raise InputError(f"{p}: cannot read ({err.strerror})") from err
+
+
+def read_document(path: str | Path, data: bytes | None = None) -> Document:
+    """Read, decode and segment one report text file (``data``: its bytes, when already read)."""
+    p = Path(path)
+    data = read_bytes(p) if data is None else data
     text = decode(data, str(p))
     if not text.strip():
         raise InputError(f"{p}: the file is empty")

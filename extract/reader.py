@@ -8,29 +8,23 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from extract.ingest import Document, doc_id_for, normalize_radicals, read_document, segment_lines, split_lines
+from extract.ingest import (
+    Document, doc_id_for, normalize_radicals, read_bytes, read_document, segment_lines, split_lines,
+)
 from kg.errors import InputError
 
 
 def read_report(path: str | Path, password: str | None = None, ocr: bool = False) -> Document:
     """Read a report: PDF (pages, reading order, tables; ``password``, ``ocr`` for scanned ones) or text."""
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory, expected a report file")
-    try:
-        with p.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError as err:
-        raise InputError(f"{p}: cannot read ({err.strerror})") from err
+    data = read_bytes(p)
     from extract.pdf import is_pdf
 
-    if is_pdf(head):
+    if is_pdf(data):
         return read_pdf_document(p, password=password, ocr=ocr)
     if p.suffix.lower() == ".pdf":
         raise InputError(f"{p}: named .pdf but is not a PDF")
-    return read_document(p)
+    return read_document(p, data)
 
 
 def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False) -> Document:
