@@ -139,6 +139,12 @@ def _facts(graph: rdflib.Graph, node_ids: set[str]) -> list[dict[str, Any]]:
         page = _int(_literal(graph, statement, CSR.page))
         if page is not None:
             row["page"] = page
+        rule = _literal(graph, statement, CSR.extractedBy)
+        if rule is not None:
+            row["rule"] = str(rule)
+        confidence = _number(_literal(graph, statement, CSR.confidence))
+        if confidence is not None:
+            row["confidence"] = round(confidence, 3)
         reports = sorted(graph.objects(statement, PROV.wasDerivedFrom), key=str)
         if reports:
             row["report"] = _report_label(graph, reports[0])

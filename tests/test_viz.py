@@ -244,3 +244,13 @@ def test_empty_graph_renders(tmp_path):
 )
 def test_format_cny(value, qualifier, text):
     assert format_cny(value, qualifier) == text
+
+
+def test_fact_panel_data_names_rule_and_confidence(sample_graph):
+    """Every fact the side panel shows carries the rule that read it and its confidence."""
+    from kg.viz import build_payload
+
+    facts = [f for f in build_payload(sample_graph)["facts"] if f["p"] in RELATIONS and "evidence" in f]
+    assert facts
+    bad = [f for f in facts if not (f.get("rule") and 0 <= f.get("confidence", -1) <= 1)]
+    assert not bad, bad[:3]

@@ -143,6 +143,7 @@
     if (f.report) { meta.appendChild(el("span", "report", f.report)); }
     if (f.line !== undefined) { meta.appendChild(el("span", "line", "line " + f.line)); }
     if (f.page !== undefined) { meta.appendChild(el("span", "page", "p. " + f.page)); }
+    if (f.rule) { meta.appendChild(el("span", "rule", f.rule + (f.confidence !== undefined ? " · " + f.confidence : ""))); }
     if (f.amount) { meta.appendChild(el("span", "amount", f.amount)); }
     if (f.date) { meta.appendChild(el("span", "date", f.date)); }
     if (meta.firstChild) { card.appendChild(meta); }
