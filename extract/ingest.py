@@ -132,11 +132,11 @@ def _outside_quotes(text: str) -> str:
 
 def _splits_word(cur: str, nxt: str) -> bool:
     """Whether the line break falls inside a word, by jieba's segmentation of the text around it."""
-    import logging
-
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)
+    from extract.lexicon import load_jieba_words
+
+    load_jieba_words()
     left, right = cur[-4:], nxt[:4]
     if not (re.match(r"[\u4e00-\u9fff]", left[-1:]) and re.match(r"[\u4e00-\u9fff]", right[:1])):
         return False

@@ -41,7 +41,8 @@ NAME_CHARS = r"\u4e00-\u9fffA-Za-z0-9（）()·&\-"
 FUND_SUFFIXES = (
     "私募股权投资基金", "股权投资基金", "产业投资基金", "创业投资基金", "投资基金", "产业基金", "基金",
     "资产支持计划", "债权投资计划", "股权投资计划", "资产支持专项计划", "信托计划", "资管计划", "资产管理计划",
-    "资产支持证券", "资产支持票据", "证券投资基金", "合伙企业（有限合伙）", "基金（有限合伙）",
+    "资产支持证券", "资产支持票据", "证券投资基金", "基金合伙企业（有限合伙）", "投资合伙企业（有限合伙）",
+    "基金（有限合伙）",
 )
 # Funds that are not named investment vehicles (generic words).
 GENERIC_FUNDS = (
@@ -104,3 +105,17 @@ PROVINCES = frozenset({
     "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南",
     "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆",
 })
+
+
+@lru_cache(maxsize=None)
+def load_jieba_words() -> bool:
+    """Add the domain words of ``lexicons/jieba_words.txt`` to jieba's dictionary (once per process)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for line in (LEXICON_DIR / "jieba_words.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            jieba.add_word(line.strip())
+    return True

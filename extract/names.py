@@ -225,6 +225,10 @@ FUND_CUES = re.compile(
     r"(?:完成|设立|发起|发行|成立|认缴|出资|投资|收购|持有|参与|管理|通过|联合|携手|共同(?!富裕)|规模|认购|签署|协议|向|已|的|为|"
     r"与|和|了|首支|首只|一支|一只|支|只|该|及|等|于|在|其|对|将)"
 )
+GENERIC_FUND_HEAD = re.compile(
+    r"(?:中国|我国|全国|境内|境外|海外|个人|养老金|养老目标|目标日期|ESG|esg|主题|公募|私募|指数|债券型?|货币|混合型?|"
+    r"股票型?|偏股|权益类?|固收|量化|被动|主动|基础设施|REITs?|产品|系列|首只|首支|一只|一支|多只|新发)+"
+)
 GENERIC_FUND_PREFIX = re.compile(
     r"^(?:专项|人才发展|人才|公益|慈善|教育|员工|扶贫|救助|关爱|奖励|助学|发展|产业|引导|系列|多支|多只|若干|各类|"
     r"相关|该|此|本|其|上述|私募|公募|子|母|年金|社保|养老|保障|风险|创新|科技|绿色|主题|主题公募|混合型|证券|债券型|股票型)?$"
@@ -236,6 +240,18 @@ def fund_suffix(name: str) -> str:
     return max((s for s in lx.FUND_SUFFIXES if name.endswith(s)), key=len, default="")
 
 
+def _word_starts(text: str) -> set[int]:
+    """Offsets where jieba starts a word in ``text`` (and its end)."""
+    import jieba
+
+    lx.load_jieba_words()
+    starts, pos = {0}, 0
+    for token in jieba.cut(text, HMM=False):
+        pos += len(token)
+        starts.add(pos)
+    return starts
+
+
 def clean_fund_name(name: str) -> str:
     """Tidy a fund name: drop the verbs, dates and amounts a loose left scan picked up (only in the part
     before the fund word, so 户用光伏投资基金 keeps its 投资)."""
@@ -243,8 +259,10 @@ def clean_fund_name(name: str) -> str:
     suffix = fund_suffix(name)
     head = name[: len(name) - len(suffix)]
     cut = 0
+    starts = _word_starts(head)
     for m in FUND_CUES.finditer(head):
-        cut = m.end()
+        if len(m.group(0)) > 1 or (m.start() in starts and m.end() in starts):
+            cut = m.end()  # a one-character cue counts only as a word of its own (碳中和 keeps its 和)
     head = head[cut:]
     head = re.sub(r"^.*\d(?:亿|万)元?(?:规模)?的?|^.*\d元(?:规模)?的?", "", head)  # an amount, not a year
     head = re.sub(r"^(?:\d{1,4}年)?\d{0,2}月(?:\d{1,2}日)?", "", head)  # a date glued before the name
@@ -268,6 +286,8 @@ def find_funds(text: str) -> list[Found]:
         if re.search(r"(?:保险保障基金|社会保障基金|公益基金|慈善基金|救助基金|住房公积金)$", name):
             continue
         head = name[: len(name) - len(fund_suffix(name))]
+        if GENERIC_FUND_HEAD.fullmatch(head) or re.match(r"(?:者|为|向|纳入|提供|旗下|独立|各类|多只|多支)", head):
+            continue  # 旗下基金, 中国公募基金, ESG主题公募基金: kinds of funds, not names
         if re.search(r"公司|金牛|优胜|最佳|十佳|卓越|奖", head):
             continue  # 子公司X基金 (a fund firm), 金牛基金 (an award)
         if GENERIC_FUND_PREFIX.match(head) or re.search(r"专项|关爱|公益|慈善|员工|救助|扶贫|助学|奖励|教育|帮扶|互助", head):
@@ -606,8 +626,10 @@ def find_listed_companies(text: str) -> list[Found]:
             name = part.strip()
             if part == "、" or not re.fullmatch(rf"[{_CJK}A-Za-z]{{2,12}}", name):
                 continue
-            if re.search(r"领域|行业|产业|项目|资产|业务|技术|芯片|能源|材料|医疗|制造", name) and not org_suffix(name):
-                continue
+            if re.search(r"领域|行业|产业|项目|资产|业务|技术|芯片|能源|材料|医疗|制造|环保|储能|装备|半导体|数字|"
+                         r"环境|消费|基建|交通|物流|农业|文旅|医药|健康", name) and (
+                    not org_suffix(name) or len(name) - len(org_suffix(name) or "") <= 1):
+                continue  # 新能源、储能、节能环保等企业: sectors, not companies
             found.append(Found(start, start + len(name), name, "ORG", True))
     return found
 

@@ -29,6 +29,9 @@ def make_nlp(with_proposer: bool | None = None) -> "Language":
 
     jieba.setLogLevel(logging.WARNING)
     import extract.components  # noqa: F401  (registers the factories)
+    from extract.lexicon import load_jieba_words
+
+    load_jieba_words()
 
     nlp = spacy.blank("zh", config=CONFIG)
     for name in PIPELINE:
