@@ -21,11 +21,14 @@ RES = Namespace(RESOURCE_BASE)
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = ROOT / "ontology"
+# The ontology and the query library live at the top of the repository (ontology/, queries/) and ship in
+# the wheel as package data under kg/data/ (links to them in a checkout, copies in an installed wheel), so
+# that an installed csr-kg finds them wherever it runs from.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ONTOLOGY_DIR = DATA_DIR / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "csr.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-QUERIES_DIR = ROOT / "queries"
+QUERIES_DIR = DATA_DIR / "queries"
 
 
 class CSR(DefinedNamespace):

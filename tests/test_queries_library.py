@@ -16,7 +16,9 @@ from rdflib.namespace import RDFS, SKOS
 
 from kg.query import QueryResult, library, load_graph, query_header, run_query
 from kg.store import open_store
-from kg.vocab import QUERIES_DIR, ROOT
+from kg.vocab import QUERIES_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "store_mini.ttl"
