@@ -142,6 +142,9 @@ def find_legal_orgs(text: str) -> list[Found]:
             continue
         if re.search(r"[的了]|进行|形成|^以", name[: len(name) - len(suffix)]):
             continue  # 履责实践进行了披露, 发展的集团: a phrase ending in a suffix word, not a name
+        if re.search(r"(?:持有|控股|参股|入股|收购|投资|出资|认购|增资)$", name[: len(name) - len(suffix)]) and suffix in (
+                "集团", "公司", "本集团", "本公司"):
+            continue  # X持有集团12%股份: 集团 is the reporter after a verb, not a name
         start = e - len(name)
         found.append(Found(start, e, name, "ORG", is_company_name(name)))
     return _drop_nested(found)

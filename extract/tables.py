@@ -360,8 +360,8 @@ def _award_row_cells(cells: tuple[str, ...], table: Table) -> dict[str, str] | N
         return {role: cell for role, cell in zip(table.roles, cells)}
     out: dict[str, str] = {}
     rest = list(cells)
-    if "date" in table.roles and rest and YEAR_CELL.match(rest[0]):
-        out["date"] = rest.pop(0)
+    while rest and re.fullmatch(r"(?:19|20)\d{2}(?:[年.\-/]\d{0,2}月?)?|\d{1,3}", rest[0]):
+        out["date"] = rest.pop(0)  # a year (or a 序号) leads the row: never the recipient
     awards = [k for k, c in enumerate(rest) if nm.looks_like_award(nm.tidy_award(c))]
     if not awards:
         return None
