@@ -319,6 +319,8 @@ def read_tables(tables: list[Table]) -> TableReading:
                 note = re.search(r"[，,；;（(]\s*(?:为|系|是)?(?:本|我)?(?:公司|集团|本行)?的?(?P<kind>全资|控股|直接|间接)?(?:子公司|成员公司)[）)]?$", row.cells[full])
                 f = row.cells[full][: note.start()] if note else row.cells[full]
                 f = re.sub(r"(?:及其(?:附属|下属|控股|子)公司.*|（合并）)$", "", f.strip("“”\""))
+                if re.search(r"[及和](?:纳入|其|各|下属|控股|所属)|范围|纳入|合并报表|^本|^我|子公司$|成员单位|分支机构", f):
+                    continue  # 本集团 指 本行及纳入合并报表范围的控股子公司: a scope, not a name
                 if note and nm.org_suffix(f):
                     # 释义: 恒拓齿轮 | 常州恒拓精密齿轮有限公司，公司全资子公司
                     reading.members.append(f)
