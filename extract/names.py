@@ -608,6 +608,9 @@ def find_cue_orgs(text: str, proposed: set[str] | frozenset[str] = frozenset()) 
                     continue
                 if re.search(r"\d|个|家|多|等|各", bare):
                     continue
+                suffix = org_suffix(bare) or ""
+                if re.search(r"[是由被向将把对的为]", bare[: len(bare) - len(suffix)]):
+                    continue  # 澄和健康是集团: a clause ending in 集团, not a name
                 s = start + part.find(bare) if part.find(bare) >= 0 else start
                 found.append(Found(s, s + len(bare), bare, "ORG", is_company_name(bare) or bool(firm)))
     return _drop_nested(found)
