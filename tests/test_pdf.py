@@ -183,6 +183,7 @@ PDF_WITH_GOLD = {
     "dev3-utility-pdf": "dev3-utility-pdf",
     "dev4-bank-pdf": "dev4-bank-pdf",
     "dev4-energy-pdf": "dev4-energy-pdf",
+    "dev5-securities-pdf": "dev5-securities-pdf",
 }
 
 
