@@ -184,6 +184,7 @@ PDF_WITH_GOLD = {
     "dev4-bank-pdf": "dev4-bank-pdf",
     "dev4-energy-pdf": "dev4-energy-pdf",
     "dev5-securities-pdf": "dev5-securities-pdf",
+    "dev6-bank-pdf": "dev6-bank-pdf",
 }
 
 
