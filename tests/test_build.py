@@ -18,7 +18,7 @@ REPORTS = sorted(TEST_REPORTS.glob("*-csr.txt")) + sorted((TEST_REPORTS.parent /
 DEV_REPORTS = sorted((TEST_REPORTS.parent / "dev").glob("*.txt"))
 # floors for the blind development reports (their scores now are in docs/ACCURACY.md): each report, and the mean
 DEV_FLOOR = (0.60, 0.45)
-DEV_MEAN_FLOOR = (0.83, 0.73)
+DEV_MEAN_FLOOR = (0.82, 0.71)
 
 
 def _gold(path: Path) -> dict:
