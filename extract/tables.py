@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from extract import lexicon as lx
 from extract import names as nm
 from extract.gazetteer import Gazetteer
-from extract.ingest import Unit
+from extract.ingest import BULLETS, Unit
 from extract.layout import Table
 from extract.records import REPORTER, Evidence, Fact
 
@@ -167,8 +167,6 @@ def _recipient_award_issuer_rows(cells: list[Cell]) -> list[Fact]:
         if cell.kind == "award":
             if complete:
                 prefix = cell
-            elif "award" in row and "issuer" in row.get("_", {}):
-                pass
             elif "award" in row:
                 merged = row["award"].text + cell.text
                 row["award"] = Cell(merged, row["award"].line, "award", nm.tidy_award(merged))
@@ -244,10 +242,15 @@ def _emit(award: Cell, window: list[Cell]) -> list[Fact]:
         return []
     evidence = Evidence(" ".join(c.text for c in [award, *window]), award.line)
     r = recipients[0]
-    label = "COMMUNITY" if re.search(r"[·•・]", r.name) or r.name.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
-    facts = [Fact(r.name, "receivedAward", award.name, evidence, label, "AWARD", rule="award.table-cells")]
+    facts = [Fact(r.name, "receivedAward", award.name, evidence, _recipient_label(r.name), "AWARD",
+                  rule="award.table-cells")]
     facts += [Fact(award.name, "awardedBy", i.name, evidence, "AWARD", "ORG", rule="award.table-cells") for i in issuers]
     return facts
+
+
+def _recipient_label(name: str) -> str:
+    """A recipient cell names a community (brand·name, or a community suffix) or an organisation."""
+    return "COMMUNITY" if re.search(r"[·•・]", name) or name.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
 
 
 def _rows(cells: list[Cell]) -> list[Fact]:
@@ -377,11 +380,11 @@ def _award_row_cells(cells: tuple[str, ...], table: Table) -> dict[str, str] | N
     return out
 
 
-def _spanning_recipients(table: Table) -> dict[int, str]:
+def _spanning_recipients(table: Table, row_cells: list[dict[str, str] | None]) -> dict[int, str]:
     """Row index -> recipient, for runs of rows without a recipient cell around a lone recipient cell printed
     between them (a cell spanning the run, printed once at its middle)."""
     out: dict[int, str] = {}
-    own = [bool((_award_row_cells(r.cells, table) or {}).get("recipient")) for r in table.rows]
+    own = [bool((cells or {}).get("recipient")) for cells in row_cells]
     k = 0
     while k < len(table.rows):
         if own[k]:
@@ -399,17 +402,14 @@ def _spanning_recipients(table: Table) -> dict[int, str]:
     return out
 
 
-YEAR_CELL = re.compile(r"^(?:19|20)\d{2}(?:[年.\-/]|$)")
-
-
 def _award_rows(table: Table, award_col: int) -> list[Fact]:
     """One award a row: its recipient (the reporting group when the table has no recipient column; the row
     above's when a spanning recipient cell was printed there) and its issuers, each a fact of its own."""
     facts = []
     last_recipient: str | None = None
-    spanning = _spanning_recipients(table)
-    for index, row in enumerate(table.rows):
-        cells = _award_row_cells(row.cells, table)
+    row_cells = [_award_row_cells(row.cells, table) for row in table.rows]
+    spanning = _spanning_recipients(table, row_cells)
+    for index, (row, cells) in enumerate(zip(table.rows, row_cells)):
         if cells is None:
             continue
         name = nm.tidy_award(cells["award"])
@@ -428,8 +428,8 @@ def _award_rows(table: Table, award_col: int) -> list[Fact]:
             last_recipient = cell
             recipients = [r.strip("《》“”") for r in re.split(r"[、，,/]", cell) if r.strip()] or [REPORTER]
         for recipient in recipients:
-            label = "COMMUNITY" if re.search(r"[·•・]", recipient) or recipient.endswith(lx.COMMUNITY_SUFFIXES) else "ORG"
-            facts.append(Fact(recipient, "receivedAward", name, evidence, label, "AWARD", date=date, rule="award.table-row"))
+            facts.append(Fact(recipient, "receivedAward", name, evidence, _recipient_label(recipient), "AWARD",
+                              date=date, rule="award.table-row"))
         for issuer in issuer_names(cells.get("issuer", "")):
             facts.append(Fact(name, "awardedBy", issuer, evidence, "AWARD", "ORG", date=date, rule="award.table-row"))
     return facts
@@ -444,7 +444,7 @@ HONOUR_ITEM = re.compile(
 
 
 HONOURS_HEADING = re.compile(r"荣誉|奖项|获奖|表彰|殊荣|认可")
-_BULLET_ITEM = re.compile(r"^[●•▪■◆◇○√✓▶►➢]\s*(?:(?P<who>[^：:（(“”《》，。]{2,20})[：:])?\s*(?P<body>[^。；，]{3,60}?)(?:[，。；].*)?$")
+_BULLET_ITEM = re.compile(rf"^[{BULLETS}]\s*(?:(?P<who>[^：:（(“”《》，。]{{2,20}})[：:])?\s*(?P<body>[^。；，]{{3,60}}?)(?:[，。；].*)?$")
 _AWARD_VERBS = re.compile(r"荣获|获评|荣膺|入选|获得|获颁|评为|授予|荣登|蝉联|当选|获")
 
 
@@ -467,7 +467,7 @@ def honour_items(units: list[Unit], recipients: set[str]) -> list[Fact]:
     in_honours = False
     for unit in units:
         text = unit.text.strip()
-        if unit.kind in ("heading", "cell") and len(text) <= 20 and text[:1] not in "●•▪■◆◇○√✓▶►➢":
+        if unit.kind in ("heading", "cell") and len(text) <= 20 and text[:1] not in BULLETS:
             in_honours = bool(HONOURS_HEADING.search(text)) or (in_honours and unit.kind == "cell")
         m = HONOUR_ITEM.match(text)
         if not m:
