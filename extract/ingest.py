@@ -11,6 +11,7 @@ import hashlib
 import re
 import statistics
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -245,25 +246,22 @@ def spaced_cells(raw: str, columns: int) -> list[str]:
     allows: spaces inside a number with its unit (2023 年 3 月, 12 亿元), around a Latin word (ESG 金牛奖) or
     after a leading year (2023 年度 金牛奖) are no cell breaks when there are more parts than columns."""
     parts = _NUMBER_SPACES.sub("", raw).split()
-    i = 0
-    while len(parts) > columns and i < len(parts) - 1:  # a Latin word belongs to the text after it
-        if _LATIN.fullmatch(parts[i]) and not _LATIN.fullmatch(parts[i + 1]):
-            parts[i:i + 2] = [parts[i] + " " + parts[i + 1]]
-        else:
-            i += 1
-    i = 0
-    while len(parts) > columns and i < len(parts) - 1:  # …, or to the text before it
-        if _LATIN.match(parts[i + 1]) and re.search(r"[\u4e00-\u9fff]$", parts[i]):
-            parts[i:i + 2] = [parts[i] + " " + parts[i + 1]]
-        else:
-            i += 1
-    i = 0
-    while len(parts) > columns and i < len(parts) - 1:  # 2023年度 | 金牛奖: a year leads the name
-        if _YEAR_LEAD.fullmatch(parts[i]) and not re.match(r"\d", parts[i + 1]):
-            parts[i:i + 2] = [parts[i] + parts[i + 1]]
-        else:
-            i += 1
+    # a Latin word belongs to the text after it, or to the text before it; 2023年度 | 金牛奖: a year leads the name
+    _glue(parts, columns, lambda a, b: bool(_LATIN.fullmatch(a)) and not _LATIN.fullmatch(b), " ")
+    _glue(parts, columns, lambda a, b: bool(_LATIN.match(b) and re.search(r"[\u4e00-\u9fff]$", a)), " ")
+    _glue(parts, columns, lambda a, b: bool(_YEAR_LEAD.fullmatch(a)) and not re.match(r"\d", b), "")
     return [clean_line(p) for p in parts]
+
+
+def _glue(parts: list[str], columns: int, joins: Callable[[str, str], bool], sep: str) -> None:
+    """Join neighbouring parts that ``joins`` says belong together, left to right, while there are more parts
+    than columns (in place)."""
+    i = 0
+    while len(parts) > columns and i < len(parts) - 1:
+        if joins(parts[i], parts[i + 1]):
+            parts[i:i + 2] = [parts[i] + sep + parts[i + 1]]
+        else:
+            i += 1
 
 
 def segment_lines(lines: list[str]) -> list[Unit]:
@@ -307,11 +305,11 @@ def segment_lines(lines: list[str]) -> list[Unit]:
                   and len(items[-1][1]) <= 30):
                 # a vertically centred row: its long cell wraps onto the lines above and below
                 upper = items.pop()
-                cells = candidate[:long_column] + [upper[1] if upper else ""] + candidate[long_column:]
+                cells = candidate[:long_column] + [upper[1]] + candidate[long_column:]
                 text = CELL_JOIN.join(cells)
                 row_lines = []
                 for k, cell in enumerate(cells):
-                    row_lines += [upper[0] if (upper and k == long_column) else number] * len(cell)
+                    row_lines += [upper[0] if k == long_column else number] * len(cell)
                     if k < len(cells) - 1:
                         row_lines.append(number)
                 items.append((number, text, pg, tuple(cells), row_lines))
