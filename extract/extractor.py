@@ -243,13 +243,13 @@ def _place_members(reporter: str, document: Document) -> list[tuple[str, Evidenc
 def brand_operators(texts: list[str], gaz: Gazetteer) -> dict[str, str]:
     """Who runs each chain of communities, from anywhere in the report (a timeline of openings often comes
     before the sentence that names the chain's operator): X旗下“品牌”, X负责“品牌”…运营."""
-    from extract.relations import BRAND_OF_RE
+    from extract.relations import BRAND_OF_RE, brand_named
 
     out: dict[str, str] = {}
     for text in texts:
         found = [(s, e, name) for s, e, name, label in gaz.find(text) if label == "ORG"]
         for m in BRAND_OF_RE.finditer(text):
-            brand = m.group("brand") or m.group("brand2") or m.group("brand3")
+            brand = brand_named(m)
             before = [name for s, e, name in found if e == m.start()]
             if before and brand not in out:
                 out[brand] = before[0]

@@ -22,6 +22,8 @@ from extract.ingest import Unit
 
 PERCENT = re.compile(r"^(?:约|逾)?\d{1,3}(?:\.\d+)?\s*[%％]$")
 YEAR = re.compile(r"^(?:19|20)\d{2}(?:年|\.|-|/|$)")
+# roles that do not by themselves make a row of short labels a table header
+WEAK_ROLES = frozenset({"index", "other", "project"})
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Table:
 
 def _roles_of(cells: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
     roles = [header_role(c) for c in cells]
-    known = [r for r in roles if r and r not in ("index", "other", "project")]
+    known = [r for r in roles if r and r not in WEAK_ROLES]
     if len(known) >= 2 or (len(known) == 1 and len(roles) >= 2 and all(roles)):
         return tuple(r or "other" for r in roles)
     return None
@@ -93,7 +95,7 @@ def _flat_header(units: list[Unit], i: int) -> tuple[str, ...] | None:
         if not role:
             break
         roles.append(role)
-    return tuple(roles) if len([r for r in roles if r not in ("index", "other", "project")]) >= 2 else None
+    return tuple(roles) if len([r for r in roles if r not in WEAK_ROLES]) >= 2 else None
 
 
 def _looks_like(role: str, text: str) -> bool:

@@ -387,10 +387,15 @@ BRAND_OF_RE = re.compile(
 RUN_BY_RE = re.compile(r"^[^。；]{0,30}?由(?P<org>[^，。；]{2,20}?)(?:负责|独立|统一)?(?:运营|经营|管理)")
 
 
+def brand_named(m: re.Match[str]) -> str:
+    """The brand a ``BRAND_OF_RE`` match names, whichever of its forms matched."""
+    return m.group("brand") or m.group("brand2") or m.group("brand3")
+
+
 def _brand_operators(sent: Sentence, ctx: Context) -> None:
     """Remember who runs a chain of communities (X旗下“品牌”, X运营的品牌社区)."""
     for m in BRAND_OF_RE.finditer(sent.text):
-        brand = m.group("brand") or m.group("brand2") or m.group("brand3")
+        brand = brand_named(m)
         before = [o for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
         operator = before[0].name if before else clause_subject(sent, m.start(), ctx)[0]
         ctx.brand_operators[brand] = operator
