@@ -689,3 +689,20 @@ def find_subject_orgs(text: str) -> list[Found]:
             continue  # 湖北分公司: a branch of whoever the paragraph is about, not an organisation of its own
         found.append(Found(pos, pos + len(name), name, "ORG", True))
     return found
+
+
+_ISSUER_TAIL = re.compile(r"(?:联合|共同)?(?:颁发|颁奖|授予|评选|发布|主办|认定)$")
+
+
+def issuer_names(cell: str) -> list[str]:
+    """``《全景网》`` -> [全景网]; ``A、B联合颁发`` -> [A, B]; 和/及/与 split only between two organisation
+    names (江苏省工业和信息化厅 is one)."""
+    text = _ISSUER_TAIL.sub("", cell.strip())
+    out = []
+    for part in re.split(r"[、，,/]", text):
+        pieces = re.split(r"和|及|与", part)
+        if len(pieces) > 1 and all(org_suffix(p.strip("《》“” ")) for p in pieces):
+            out.extend(pieces)
+        else:
+            out.append(part)
+    return [p.strip("《》“”\"  ") for p in out if len(p.strip("《》“”\"  ")) >= 2]

@@ -482,9 +482,7 @@ def _orgs_named(sent: Sentence, text: str) -> list[str]:
     known = [m.name for m in sent.mentions if m.label == "ORG" and m.name in text]
     if known:
         return known
-    from extract.tables import issuer_names
-
-    return [p for p in (nm.trim_left(x) for x in issuer_names(text)) if nm.org_suffix(p) and 2 <= len(p) <= 20]
+    return [p for p in (nm.trim_left(x) for x in nm.issuer_names(text)) if nm.org_suffix(p) and 2 <= len(p) <= 20]
 
 
 def _recipient_before(sent: Sentence, pos: int, ctx: Context) -> tuple[str, str]:

@@ -276,23 +276,6 @@ class TableReading:
     facts: list[Fact]
 
 
-_ISSUER_TAIL = re.compile(r"(?:联合|共同)?(?:颁发|颁奖|授予|评选|发布|主办|认定)$")
-
-
-def issuer_names(cell: str) -> list[str]:
-    """``《全景网》`` -> [全景网]; ``A、B联合颁发`` -> [A, B]; 和/及/与 split only between two organisation
-    names (江苏省工业和信息化厅 is one)."""
-    text = _ISSUER_TAIL.sub("", cell.strip())
-    out = []
-    for part in re.split(r"[、，,/]", text):
-        pieces = re.split(r"和|及|与", part)
-        if len(pieces) > 1 and all(nm.org_suffix(p.strip("《》“” ")) for p in pieces):
-            out.extend(pieces)
-        else:
-            out.append(part)
-    return [p.strip("《》“”\"  ") for p in out if len(p.strip("《》“”\"  ")) >= 2]
-
-
 _PERCENT_CELL = re.compile(r"^(?:约|逾)?\d{1,3}(?:\.\d+)?\s*[%％]")
 
 
@@ -430,7 +413,7 @@ def _award_rows(table: Table, award_col: int) -> list[Fact]:
         for recipient in recipients:
             facts.append(Fact(recipient, "receivedAward", name, evidence, _recipient_label(recipient), "AWARD",
                               date=date, rule="award.table-row"))
-        for issuer in issuer_names(cells.get("issuer", "")):
+        for issuer in nm.issuer_names(cells.get("issuer", "")):
             facts.append(Fact(name, "awardedBy", issuer, evidence, "AWARD", "ORG", date=date, rule="award.table-row"))
     return facts
 
@@ -452,7 +435,7 @@ def _bullet_award(body: str) -> tuple[str, list[str]] | None:
     """An honours-list line without brackets: ``X发布的Y`` / ``X2023年度Y`` (issuer leading the award) / ``Y``."""
     given = re.match(r"^(?P<org>[^“”《》，。]{2,40}?)(?:联合|共同)?(?:发布|颁发|授予|评选|评定|认定|主办)的(?P<rest>.{3,})$", body)
     if given:
-        return nm.tidy_award(given.group("rest")), issuer_names(given.group("org"))
+        return nm.tidy_award(given.group("rest")), nm.issuer_names(given.group("org"))
     lead = re.match(r"^(?P<org>[\u4e00-\u9fff]{3,20}?)(?=(?:19|20)\d{2})(?P<rest>.{4,})$", body)
     if lead and nm.org_suffix(lead.group("org")):
         return nm.tidy_award(lead.group("rest")), [lead.group("org")]
@@ -484,7 +467,7 @@ def honour_items(units: list[Unit], recipients: set[str]) -> list[Fact]:
                               for i in issuers]
             continue
         award = nm.tidy_award(m.group("award"))
-        issuers = issuer_names(m.group("issuer"))
+        issuers = nm.issuer_names(m.group("issuer"))
         if not nm.looks_like_award(award) or not issuers or not all(nm.org_suffix(i) or len(i) <= 12 for i in issuers):
             continue
         if re.search(r"(?:社会责任|可持续发展|ESG|环境、社会及管?治理?)报告|^(?:优秀|典型|年度)案例$", award):
