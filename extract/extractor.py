@@ -1,5 +1,5 @@
 """Run the pipeline over a whole report: pass one (names), the report's gazetteer, pass two (facts),
-then alias resolution. Returns a plain ``Extraction`` for ``kg.build``."""
+then alias resolution. Returns a plain ``Extraction`` for ``kg.minting``."""
 from __future__ import annotations
 
 import re

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extract.columns import header_role, header_roles
-from kg.errors import InputError
+from extract.errors import Errors, InputError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 TERMINAL = "。！？!?；;"
@@ -86,13 +86,13 @@ def normalize_radicals(text: str) -> str:
 def decode(data: bytes, name: str = "input") -> str:
     """Decode UTF-8 (with or without BOM) or GB18030; anything else is a clear error."""
     if b"\x00" in data[:4096]:
-        raise InputError(f"{name}: looks like a binary file, not report text (UTF-8 or GB18030 expected)")
+        raise InputError(Errors.E006, path=name)
     for encoding in ENCODINGS:
         try:
             return normalize_radicals(data.decode(encoding))
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{name}: cannot decode as UTF-8 or GB18030 text")
+    raise InputError(Errors.E007, path=name)
 
 
 def clean_line(raw: str) -> str:
@@ -418,13 +418,13 @@ def read_bytes(path: str | Path) -> bytes:
     """A report file's bytes, or one clear error (missing, a directory, unreadable)."""
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{p}: no such file")
+        raise InputError(Errors.E001, path=p)
     if p.is_dir():
-        raise InputError(f"{p}: is a directory, expected a report file")
+        raise InputError(Errors.E003, path=p)
     try:
         return p.read_bytes()
     except OSError as err:
-        raise InputError(f"{p}: cannot read ({err.strerror})") from err
+        raise InputError(Errors.E004, path=p, reason=err.strerror) from err
 
 
 def read_document(path: str | Path, data: bytes | None = None) -> Document:
@@ -433,7 +433,7 @@ def read_document(path: str | Path, data: bytes | None = None) -> Document:
     data = read_bytes(p) if data is None else data
     text = decode(data, str(p))
     if not text.strip():
-        raise InputError(f"{p}: the file is empty")
+        raise InputError(Errors.E009 if text else Errors.E005, path=p)
     lines = split_lines(text)
     return Document(
         doc_id=doc_id_for(p),

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
+from extract.errors import CsrKgError, Errors, InputError
 
 PDF_MAGIC = b"%PDF-"
 MIN_TEXT_PER_PAGE = 20  # fewer characters than this on average: no text layer (a scanned PDF)
@@ -56,13 +56,13 @@ def _open(path: Path, password: str | None) -> Any:
         cause = _root_cause(err)
         if isinstance(cause, PDFPasswordIncorrect):
             if password:
-                raise InputError(f"{path}: the PDF password is wrong") from None
-            raise InputError(f"{path}: the PDF is password-protected (give --password)") from None
+                raise InputError(Errors.E022, path=path) from None
+            raise InputError(Errors.E021, path=path) from None
         if isinstance(cause, PDFEncryptionError):
-            raise InputError(f"{path}: cannot decrypt the PDF ({cause})") from None
+            raise InputError(Errors.E023, path=path, reason=cause) from None
         if isinstance(cause, PDFSyntaxError):
-            raise InputError(f"{path}: not a readable PDF (corrupt or truncated: {cause})") from None
-        raise InputError(f"{path}: not a readable PDF ({type(cause).__name__}: {cause})") from None
+            raise InputError(Errors.E024, path=path, reason=f"corrupt or truncated: {cause}") from None
+        raise InputError(Errors.E024, path=path, reason=f"{type(cause).__name__}: {cause}") from None
 
 
 def _root_cause(err: BaseException) -> BaseException:
@@ -166,7 +166,7 @@ def _ocr_page(page: Any, language: str) -> list[str]:
         proc = subprocess.run(["tesseract", str(image), "-", "-l", language, "--psm", "3"],
                               capture_output=True, text=True, timeout=300)
         if proc.returncode != 0:
-            raise InputError(f"OCR failed on page {page.page_number}: {proc.stderr.strip().splitlines()[-1:]}")
+            raise CsrKgError(Errors.E029, page=page.page_number, reason=" ".join(proc.stderr.strip().splitlines()[-1:]))
     return [ln for ln in proc.stdout.splitlines()]
 
 
@@ -181,9 +181,9 @@ def pdf_text(path: str | Path, password: str | None = None, ocr: bool = False,
         try:
             pages = pdf.pages
         except Exception as err:
-            raise InputError(f"{p}: not a readable PDF ({type(err).__name__}: {err})") from None
+            raise InputError(Errors.E024, path=p, reason=f"{type(err).__name__}: {err}") from None
         if not pages:
-            raise InputError(f"{p}: the PDF has no pages")
+            raise InputError(Errors.E025, path=p)
         texts: list[list[str]] = []
         for i, page in enumerate(pages):
             try:
@@ -191,15 +191,15 @@ def pdf_text(path: str | Path, password: str | None = None, ocr: bool = False,
             except InputError:
                 raise
             except Exception as err:
-                raise InputError(f"{p}: cannot read page {i + 1} ({type(err).__name__}: {err})") from None
+                raise InputError(Errors.E026, path=p, page=i + 1, reason=f"{type(err).__name__}: {err}") from None
             if progress:
                 progress(i + 1, len(pages))
         chars = sum(len("".join(t).strip()) for t in texts)
         if chars < MIN_TEXT_PER_PAGE * len(pages):
             if not ocr:
-                raise InputError(f"{p}: the PDF has no text layer (a scanned document): run with --ocr")
+                raise InputError(Errors.E027, path=p)
             if shutil.which("tesseract") is None:
-                raise InputError("--ocr needs Tesseract (Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
+                raise CsrKgError(Errors.E028)
             texts = []
             for i, page in enumerate(pages):
                 texts.append(_ocr_page(page, "chi_sim+eng"))

@@ -11,7 +11,7 @@ from pathlib import Path
 from extract.ingest import (
     Document, doc_id_for, normalize_radicals, read_bytes, read_document, segment_lines, split_lines,
 )
-from kg.errors import InputError
+from extract.errors import Errors, InputError
 
 
 def read_report(path: str | Path, password: str | None = None, ocr: bool = False) -> Document:
@@ -23,7 +23,7 @@ def read_report(path: str | Path, password: str | None = None, ocr: bool = False
     if is_pdf(data):
         return read_pdf_document(p, password=password, ocr=ocr)
     if p.suffix.lower() == ".pdf":
-        raise InputError(f"{p}: named .pdf but is not a PDF")
+        raise InputError(Errors.E020, path=p)
     return read_document(p, data)
 
 

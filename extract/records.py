@@ -113,7 +113,7 @@ class ReportInfo:
 
 @dataclass
 class Extraction:
-    """Everything extracted from one report: the input of ``kg.build``."""
+    """Everything extracted from one report: the input of ``kg.minting``."""
 
     report: ReportInfo
     entities: list[Entity]

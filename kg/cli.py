@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from kg import __version__
-from kg.errors import CsrKgError
+from extract.errors import CsrKgError
 
 # order = order in --help
 COMMANDS: tuple[str, ...] = (

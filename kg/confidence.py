@@ -12,7 +12,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from extract.registry import RELATIONS
-from kg.errors import InputError
+from extract.errors import Errors, InputError
 from kg.vocab import CSR
 
 
@@ -21,9 +21,9 @@ def parse_threshold(text: str) -> float:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"--min-confidence must be a number from 0 to 1, got {text!r}") from None
+        raise InputError(Errors.E090, option="--min-confidence", expected="a number from 0 to 1", value=repr(text)) from None
     if not Decimal(0) <= value <= Decimal(1):
-        raise InputError(f"--min-confidence must be a number from 0 to 1, got {text}")
+        raise InputError(Errors.E090, option="--min-confidence", expected="a number from 0 to 1", value=text)
     return float(value)
 
 

@@ -32,7 +32,8 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.errors import InputError
+from extract.errors import Errors, InputError, one_line
+from kg.graphfile import load_graph
 from kg.vocab import CSR, ENTITY_CLASSES, RELATIONS, SYMMETRIC_RELATIONS
 
 NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
@@ -97,7 +98,7 @@ class Gold:
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
-        raise InputError(f"invalid gold annotation: {message}")
+        raise InputError(Errors.E055, reason=message)
 
 
 def _is_number(value: Any) -> bool:
@@ -153,36 +154,28 @@ def load_gold(path: str | Path) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"{path}: no such gold file") from None
+        raise InputError(Errors.E050, path=path, what="gold") from None
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read gold file: {err}") from None
+        raise InputError(Errors.E053, path=path, reason=one_line(str(err))) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise InputError(f"{path}: not valid JSON: {err}") from None
+        raise InputError(Errors.E054, path=path, reason=err) from None
     try:
         parse_gold(data)
     except InputError as err:
-        raise InputError(f"{path}: {err}") from None
+        raise InputError(Errors.E055, reason=f"{path}: {err.fields['reason']}") from None
     return data
 
 
 # --- graph -------------------------------------------------------------------------------------------------
 
 
-def load_graph(path: str | Path, ontology: str | Path | None = None) -> Graph:
-    """Parse a Turtle graph, plus the ontology (for ``rdfs:subClassOf``) when one is given."""
-    graph = Graph()
-    for what, source in (("graph", path), ("ontology", ontology)):
-        if source is None:
-            continue
-        if not Path(source).is_file():
-            raise InputError(f"{source}: no such {what} file")
-        try:
-            graph.parse(source, format="turtle")
-        except Exception as err:  # rdflib raises many unrelated types for bad syntax
-            message = " ".join(str(err).split())[:300]
-            raise InputError(f"{source}: not valid Turtle: {message}") from None
+def load_graph_with_ontology(path: str | Path, ontology: str | Path | None = None) -> Graph:
+    """The graph to score, plus the ontology (for ``rdfs:subClassOf``) when one is given."""
+    graph = load_graph(path)
+    if ontology is not None:
+        graph += load_graph(ontology, what="ontology")
     return graph
 
 

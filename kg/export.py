@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.errors import InputError
-from kg.vocab import CSR, ONTOLOGY_IRI, RES
+from extract.errors import Errors, InputError
+from kg.named_graphs import report_nodes, split_by_report
+from kg.rdfterms import canonical
+from kg.vocab import ONTOLOGY_IRI, PREFIXES
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
@@ -34,21 +35,16 @@ LIST_SEPARATOR = "; "  # lists (classes, aliases) become one string: GraphML and
 
 NamedGraphs = list[tuple[URIRef | None, Graph]]
 
-
 def _bind(graph: Graph) -> Graph:
-    for prefix, ns in (("csr", CSR._NS), ("res", RES), ("prov", PROV), ("skos", SKOS), ("rdfs", RDFS),
-                       ("rdf", RDF), ("xsd", XSD), ("owl", OWL)):
+    for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True, replace=True)
     return graph
-
 
 # ---------------------------------------------------------------------------------------------------------
 # collecting the named graphs
 
-
 def graphs_of_file(graph: Graph) -> NamedGraphs:
     """The named graphs of one graph file: one per report (shared triples in each), else the default graph."""
-    from kg.store import report_nodes, split_by_report
 
     if isinstance(graph, Dataset):  # a .trig / .nq input keeps its own graphs
         out: NamedGraphs = []
@@ -63,7 +59,6 @@ def graphs_of_file(graph: Graph) -> NamedGraphs:
         return [(None, graph)]
     return [(iri, _copy(triples)) for iri, triples in sorted(split_by_report(graph).items())]
 
-
 def graphs_of_store(store: CsrStore, include_ontology: bool = True) -> NamedGraphs:
     """The named graphs of a store, in IRI order (the ontology's included unless asked otherwise)."""
     parts: dict[URIRef, Graph] = {}
@@ -71,13 +66,11 @@ def graphs_of_store(store: CsrStore, include_ontology: bool = True) -> NamedGrap
         parts.setdefault(g, Graph()).add((s, p, o))
     return [(name, parts[name]) for name in sorted(parts, key=str)]
 
-
 def _copy(triples: Iterable[Any]) -> Graph:
     g = Graph()
     for t in triples:
         g.add(t)
     return g
-
 
 def union(graphs: NamedGraphs) -> Graph:
     """All triples of all graphs, once each (blank nodes relabelled canonically)."""
@@ -87,29 +80,12 @@ def union(graphs: NamedGraphs) -> Graph:
             out.add(t)
     return _bind(canonical(out))
 
-
-def canonical(graph: Graph) -> Graph:
-    """``graph`` with blank nodes relabelled from their content, so that two parses serialise alike.
-
-    Parsers give blank nodes fresh random ids; without this an ontology with OWL lists would export to
-    different bytes on every run. Graphs without blank nodes are returned as they are.
-    """
-    from rdflib import BNode
-    from rdflib.compare import to_canonical_graph
-
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        return graph
-    return _copy(to_canonical_graph(graph))
-
-
 # ---------------------------------------------------------------------------------------------------------
 # serialising
-
 
 def _sorted_lines(text: str) -> bytes:
     lines = sorted({line for line in text.splitlines() if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-
 
 def _dataset(graphs: NamedGraphs) -> Dataset:
     ds = Dataset()
@@ -119,7 +95,6 @@ def _dataset(graphs: NamedGraphs) -> Dataset:
         for t in canonical(g):
             target.add(t)
     return ds
-
 
 def _trig(graphs: NamedGraphs) -> bytes:
     """TriG written graph by graph in IRI order (rdflib's own TriG order depends on hashing)."""
@@ -146,7 +121,6 @@ def _trig(graphs: NamedGraphs) -> bytes:
         chunks.append(f"@prefix {prefix}: <{prefixes[prefix]}> .")
     return ("\n".join(chunks) + "\n\n" + "\n".join(bodies)).encode("utf-8")
 
-
 def _sort_jsonld(value: Any) -> Any:
     """Sort JSON-LD node arrays by @id and value arrays by their JSON text, so the output is stable."""
     if isinstance(value, dict):  # an @list is ordered: its items keep their order
@@ -158,7 +132,6 @@ def _sort_jsonld(value: Any) -> Any:
                                              json.dumps(v, ensure_ascii=False, sort_keys=True)))
     return value
 
-
 def _jsonld(graphs: NamedGraphs, quads: bool) -> bytes:
     if quads and any(name is not None for name, _ in graphs):
         text = _dataset(graphs).serialize(format="json-ld")
@@ -166,7 +139,6 @@ def _jsonld(graphs: NamedGraphs, quads: bool) -> bytes:
         text = union(graphs).serialize(format="json-ld")
     doc = _sort_jsonld(json.loads(text))
     return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-
 
 def network(graph: Graph) -> networkx.MultiDiGraph:
     """The entity network with Gephi-friendly attributes: scalar values only, edge ``label`` = relation."""
@@ -191,7 +163,6 @@ def network(graph: Graph) -> networkx.MultiDiGraph:
         net.add_edge(u, v, key=f"e{index}", label=relation, relation=relation)
     return net
 
-
 def _graphml(graph: Graph) -> bytes:
     import io
 
@@ -200,7 +171,6 @@ def _graphml(graph: Graph) -> bytes:
     buf = io.BytesIO()
     nx.write_graphml(network(graph), buf, encoding="utf-8", prettyprint=True)
     return buf.getvalue()
-
 
 def _gexf(graph: Graph) -> bytes:
     import io
@@ -211,7 +181,6 @@ def _gexf(graph: Graph) -> bytes:
     nx.write_gexf(network(graph), buf, encoding="utf-8", prettyprint=True)
     # networkx stamps today's date into <meta>: drop it, or the same input would give other bytes tomorrow
     return re.sub(rb'\s+lastmodifieddate="[^"]*"', b"", buf.getvalue())
-
 
 def serialize(graphs: NamedGraphs, fmt: str) -> bytes:
     """The bytes of ``graphs`` in format ``fmt`` (one of :data:`FORMATS`)."""
@@ -229,8 +198,7 @@ def serialize(graphs: NamedGraphs, fmt: str) -> bytes:
         return _graphml(union(graphs))
     if fmt == "gexf":
         return _gexf(union(graphs))
-    raise InputError(f"unknown export format '{fmt}' (one of {', '.join(FORMATS)})")
-
+    raise InputError(Errors.E061, what="export", fmt=fmt, known=", ".join(FORMATS))
 
 def _confident(graphs: NamedGraphs, min_confidence: float | None) -> NamedGraphs:
     """Each named graph without the facts below ``min_confidence`` (a report graph holds its statements)."""
@@ -240,16 +208,13 @@ def _confident(graphs: NamedGraphs, min_confidence: float | None) -> NamedGraphs
 
     return [(name, drop_low_confidence(part, min_confidence)) for name, part in graphs]
 
-
 def export_file(graph: Graph, fmt: str, min_confidence: float | None = None) -> bytes:
     """Export one graph file's content (only facts of confidence >= ``min_confidence`` when given)."""
     return serialize(_confident(graphs_of_file(graph), min_confidence), fmt)
-
 
 def export_store(store: CsrStore, fmt: str, include_ontology: bool = True,
                  min_confidence: float | None = None) -> bytes:
     """Export a whole store (every report graph, and the ontology graph unless ``include_ontology`` is False)."""
     return serialize(_confident(graphs_of_store(store, include_ontology=include_ontology), min_confidence), fmt)
-
 
 __all__ = ["FORMATS", "ONTOLOGY_IRI", "export_file", "export_store", "network", "serialize"]

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from extract.registry import DRAWN_PROPERTIES
-from kg.vocab import CSR
+from kg.vocab import CSR, EDGE_RELATIONS, local_name
 
 if TYPE_CHECKING:  # networkx is heavy: imported inside the function
     import networkx
@@ -30,16 +29,6 @@ KIND_PRIORITY: tuple[str, ...] = (
     "Place",
 )
 NODE_CLASSES: frozenset[str] = frozenset(KIND_PRIORITY)
-# relations drawn as edges: the nine of the contract, plus the place of a community or organisation
-EDGE_RELATIONS: tuple[str, ...] = DRAWN_PROPERTIES
-
-_CSR_NS = str(CSR._NS)
-
-
-def _local(iri: URIRef) -> str | None:
-    """The local name of a csr: IRI, or None for any other IRI."""
-    text = str(iri)
-    return text[len(_CSR_NS):] if text.startswith(_CSR_NS) else None
 
 
 def _label(graph: rdflib.Graph, node: URIRef) -> str:
@@ -57,7 +46,7 @@ def node_classes(graph: rdflib.Graph) -> dict[URIRef, list[str]]:
     """Map each entity IRI to the sorted csr class local names it has (only the node classes)."""
     classes: dict[URIRef, set[str]] = {}
     for subject, cls in graph.subject_objects(RDF.type):
-        name = _local(cls) if isinstance(cls, URIRef) else None
+        name = local_name(cls) if isinstance(cls, URIRef) else None
         if name in NODE_CLASSES and isinstance(subject, URIRef):
             classes.setdefault(subject, set()).add(name)
     return {node: sorted(names) for node, names in classes.items()}

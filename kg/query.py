@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,39 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from kg.errors import InputError
-from kg.vocab import QUERIES_DIR
+from extract.errors import Errors, InputError, one_line
+from kg.rdfterms import from_ox
+from kg.textwidth import clip, display_width, pad
+from kg.vocab import PREFIXES, QUERIES_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.store import CsrStore
 
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "ttl")
-GRAPH_SUFFIXES: dict[str, str] = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".n3": "n3",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
-QUAD_FORMATS = frozenset({"nquads", "trig"})
-# prefixes used to shorten IRIs in the human table (never in csv/tsv/json, which carry full IRIs)
-TABLE_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("csr:", "https://w3id.org/csr-kg/ontology#"),
-    ("res:", "https://w3id.org/csr-kg/resource/"),
-    ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-    ("prov:", "http://www.w3.org/ns/prov#"),
-    ("owl:", "http://www.w3.org/2002/07/owl#"),
-    ("org:", "http://www.w3.org/ns/org#"),
-    ("schema:", "https://schema.org/"),
-)
 DEFAULT_MAX_WIDTH = 60
 
 
@@ -82,7 +57,7 @@ class QueryResult:
     def graph(self) -> Graph:
         """The triples of a CONSTRUCT / DESCRIBE result as an rdflib graph."""
         if self.kind != "graph":
-            raise InputError("only CONSTRUCT and DESCRIBE queries give a graph")
+            raise InputError(Errors.E060, what="a graph result")
         g = Graph()
         for s, p, o in self.rows:
             g.add((s, p, o))
@@ -96,11 +71,6 @@ def _py(term: Any) -> Any:
         value = term.toPython()
         return str(term) if isinstance(value, Literal) else value
     return str(term)
-
-
-def one_line(text: str) -> str:
-    """Collapse a (parser) message to one line, for the CLI's one-line errors."""
-    return " ".join(str(text).split())
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -147,33 +117,11 @@ def find_query(spec: str, directory: Path = QUERIES_DIR) -> tuple[str, str]:
             path = candidate
         else:
             hint = " (inline SPARQL goes after -e)" if "{" in spec else " (list them with: csrkg queries)"
-            raise InputError(f"no query file or library query named '{spec}'{hint}")
+            raise InputError(Errors.E056, name=spec, hint=hint)
     try:
         return path.read_text(encoding="utf-8"), str(path)
     except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read the query {path}: {one_line(str(err))}") from err
-
-
-# ---------------------------------------------------------------------------------------------------------
-# loading a graph file
-
-
-def load_graph(path: str | Path) -> Graph:
-    """Parse an RDF file (format from its suffix); quad formats give a Dataset queried as the union of its graphs."""
-    from rdflib import Dataset
-
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"no such graph file: {p}")
-    fmt = GRAPH_SUFFIXES.get(p.suffix.lower())
-    if fmt is None:
-        raise InputError(f"unknown RDF file type '{p.suffix}' of {p} (known: {', '.join(sorted(GRAPH_SUFFIXES))})")
-    graph: Graph = Dataset(default_union=True) if fmt in QUAD_FORMATS else Graph()
-    try:
-        graph.parse(p, format=fmt)
-    except Exception as err:  # rdflib raises many parser-specific types
-        raise InputError(f"cannot parse {p} as {fmt}: {one_line(str(err))}") from err
-    return graph
+        raise InputError(Errors.E057, path=path, reason=one_line(str(err))) from err
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -187,7 +135,7 @@ def run_on_graph(graph: Graph, sparql: str) -> QueryResult:
     try:
         prepared = prepareQuery(sparql)
     except Exception as err:
-        raise InputError(f"SPARQL syntax error: {one_line(str(err))}") from err
+        raise InputError(Errors.E058, reason=one_line(str(err))) from err
     try:  # rdflib evaluates lazily: errors surface while iterating, so materialise inside the try
         result = graph.query(prepared)
         if result.type == "ASK":
@@ -197,7 +145,7 @@ def run_on_graph(graph: Graph, sparql: str) -> QueryResult:
         variables = [str(v) for v in result.vars or []]
         rows = [tuple(row[i] for i in range(len(variables))) for row in result]
     except Exception as err:
-        raise InputError(f"SPARQL query failed: {one_line(str(err)) or type(err).__name__}") from err
+        raise InputError(Errors.E059, reason=one_line(str(err)) or type(err).__name__) from err
     return QueryResult("select", variables, rows)
 
 
@@ -205,14 +153,14 @@ def run_on_store(store: "CsrStore", sparql: str) -> QueryResult:
     """Run ``sparql`` with Oxigraph over the union of the store's named graphs."""
     import pyoxigraph as ox
 
-    from kg.store import from_ox
+
 
     try:
         result = store.ox.query(sparql, use_default_graph_as_union=True)
     except SyntaxError as err:
-        raise InputError(f"SPARQL syntax error: {one_line(str(err))}") from err
+        raise InputError(Errors.E058, reason=one_line(str(err))) from err
     except (OSError, ValueError) as err:
-        raise InputError(f"SPARQL query failed: {one_line(str(err))}") from err
+        raise InputError(Errors.E059, reason=one_line(str(err)) or type(err).__name__) from err
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
@@ -250,9 +198,9 @@ def format_result(result: QueryResult, fmt: str = "table", max_width: int = DEFA
         return format_json(result)
     if fmt == "ttl":
         if result.kind != "graph":
-            raise InputError("--format ttl needs a CONSTRUCT or DESCRIBE query")
+            raise InputError(Errors.E060, what="--format ttl")
         return result.graph().serialize(format="turtle")
-    raise InputError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
+    raise InputError(Errors.E061, what="output", fmt=fmt, known=", ".join(FORMATS))
 
 
 def _nt(term: Any) -> str:
@@ -334,41 +282,14 @@ def format_json(result: QueryResult) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def display_width(text: str) -> int:
-    """Terminal columns of ``text``: East Asian wide and fullwidth characters take two, combining marks none."""
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
-
-
-def _clip(text: str, limit: int) -> str:
-    if limit <= 0 or display_width(text) <= limit:
-        return text
-    out, width = [], 0
-    for ch in text:
-        w = display_width(ch)
-        if width + w > limit - 1:
-            break
-        out.append(ch)
-        width += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
 def _table_value(term: Any) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
         iri = str(term)
-        for prefix, ns in TABLE_PREFIXES:
+        for prefix, ns in PREFIXES.items():
             if iri.startswith(ns) and re.fullmatch(r"[^\s<>\"{}|^`\\]*", iri[len(ns):]):
-                return prefix + iri[len(ns):]
+                return f"{prefix}:{iri[len(ns):]}"
         return f"<{iri}>"
     if isinstance(term, BNode):
         return f"_:{term}"
@@ -380,13 +301,13 @@ def format_table(result: QueryResult, max_width: int = DEFAULT_MAX_WIDTH) -> str
     if result.kind == "ask":
         return ("true" if result.boolean else "false") + "\n"
     header = list(result.variables)
-    cells = [[_clip(_table_value(t), max_width) for t in row] for row in result.rows]
+    cells = [[clip(_table_value(t), max_width) for t in row] for row in result.rows]
     widths = [display_width(h) for h in header]
     for row in cells:
         widths = [max(w, display_width(c)) for w, c in zip(widths, row)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths)).rstrip()]
+    lines = ["  ".join(pad(h, w) for h, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines += ["  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
     n = len(result.rows)
     lines.append(f"({n} row{'s' if n != 1 else ''})")
     return "\n".join(lines) + "\n"

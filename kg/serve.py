@@ -334,9 +334,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
 def make_server(source: DataSource, config: ServeConfig) -> SparqlServer:
     """Start the workers (they open the data) and bind the socket; call ``serve_forever`` then ``close``.
 
-    Raises :class:`kg.errors.CsrKgError` when the data cannot be opened or the address cannot be bound.
+    Raises :class:`extract.errors.CsrKgError` when the data cannot be opened or the address cannot be bound.
     """
-    from kg.errors import CsrKgError
+    from extract.errors import CsrKgError, Errors
 
     pool = WorkerPool(source, size=config.workers)
     pool.start()
@@ -344,7 +344,7 @@ def make_server(source: DataSource, config: ServeConfig) -> SparqlServer:
         return SparqlServer(config, pool)
     except OSError as err:
         pool.close()
-        raise CsrKgError(f"cannot listen on {config.host}:{config.port}: {err.strerror or err}") from err
+        raise CsrKgError(Errors.E100, host=config.host, port=config.port, reason=err.strerror or err) from err
     except BaseException:
         pool.close()
         raise

@@ -18,7 +18,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from kg.vocab import CSR, ONTOLOGY_IRI, RESOURCE_BASE
+from extract.errors import one_line
+from kg.vocab import ONTOLOGY_IRI, PREFIXES
 
 # -----------------------------------------------------------------------------------------------------------
 # messages between the HTTP process and a worker (plain picklable data)
@@ -194,7 +195,7 @@ def check_query(text: str) -> tuple[str, bool]:
         try:
             parseUpdate(text)
         except Exception:
-            raise Refused(400, f"SPARQL syntax error: {_one_line(str(err))}") from None
+            raise Refused(400, f"SPARQL syntax error: {one_line(str(err))}") from None
         raise Refused(403, UPDATE_REFUSAL) from None
     query = tree[1]
     for node in _walk(tree):
@@ -256,17 +257,6 @@ def _term_json(term: Any) -> dict[str, Any]:
     raise TypeError(f"unexpected term in a solution: {term!r}")
 
 
-SERIALISATION_PREFIXES = {
-    "csr": str(CSR._NS),
-    "res": RESOURCE_BASE,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-
 def _solutions_body(result: Any, max_rows: int, fmt: str) -> tuple[bytes, bool]:
     """Serialise at most ``max_rows`` solutions in ``fmt``; also says whether rows were left out.
 
@@ -306,7 +296,7 @@ def _content_type(fmt: str) -> str:
     return f"{media}; charset=utf-8" if media.startswith("text/") else media
 
 
-def evaluate(store_handle: Any, union: bool, req: QueryRequest) -> Reply:
+def answer_request(store_handle: Any, union: bool, req: QueryRequest) -> Reply:
     """Answer one query request against an open store (see the module docstring for the checks)."""
     import pyoxigraph as ox
 
@@ -329,13 +319,13 @@ def evaluate(store_handle: Any, union: bool, req: QueryRequest) -> Reply:
             if req.named_graphs:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
         except ValueError as err:
-            raise Refused(400, f"invalid graph IRI in default-graph-uri / named-graph-uri: {_one_line(str(err))}") from None
+            raise Refused(400, f"invalid graph IRI in default-graph-uri / named-graph-uri: {one_line(str(err))}") from None
         if union and not req.default_graphs and not has_dataset:
             kwargs["use_default_graph_as_union"] = True
         try:
             result = _ox_store(store_handle).query(req.query, **kwargs)
         except SyntaxError as err:
-            raise Refused(400, f"SPARQL syntax error: {_one_line(str(err))}") from None
+            raise Refused(400, f"SPARQL syntax error: {one_line(str(err))}") from None
     except Refused as refusal:
         return text_reply(refusal.status, str(refusal))
 
@@ -352,16 +342,13 @@ def evaluate(store_handle: Any, union: bool, req: QueryRequest) -> Reply:
                 break
             triples.append(triple)
         rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
-        prefixes = SERIALISATION_PREFIXES if fmt == "turtle" else None
+        prefixes = PREFIXES if fmt == "turtle" else None
         body = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
     headers = {"X-CSRKG-Truncated": "true" if truncated else "false"}
     if truncated:
         headers["X-CSRKG-Max-Rows"] = str(req.max_rows)
     return Reply(200, _content_type(fmt), body, headers)
 
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 # -----------------------------------------------------------------------------------------------------------
@@ -378,7 +365,7 @@ def worker_main(conn: Connection) -> None:
     try:
         handle, union = open_dataset(source)
     except Exception as err:  # reported to the parent, which turns it into a one-line CLI error
-        conn.send(("error", _one_line(str(err)) or type(err).__name__))
+        conn.send(("error", one_line(str(err)) or type(err).__name__))
         return
     conn.send(("ready", None))
     while True:
@@ -387,7 +374,7 @@ def worker_main(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply = evaluate(handle, union, req)
+            reply = answer_request(handle, union, req)
         except Exception as err:  # a bug or a store error: answer 500 and keep serving
-            reply = text_reply(500, f"query evaluation failed: {type(err).__name__}: {_one_line(str(err))}")
+            reply = text_reply(500, f"query evaluation failed: {type(err).__name__}: {one_line(str(err))}")
         conn.send(reply)

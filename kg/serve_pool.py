@@ -17,7 +17,7 @@ import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from kg.errors import CsrKgError
+from extract.errors import CsrKgError, Errors
 from kg.serve_eval import DataSource, QueryRequest, Reply, text_reply
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +91,7 @@ class WorkerPool:
             problem = worker.wait_ready(self.load_timeout)
             if problem:
                 self.close()
-                raise CsrKgError(f"cannot open the data to serve: {problem}")
+                raise CsrKgError(Errors.E101, reason=problem)
             self._idle.put(worker)
 
     def _spawn(self) -> Worker:

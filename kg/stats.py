@@ -7,14 +7,14 @@ rounded, so the output is byte-identical across runs.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, URIRef
 
-from kg.netx import EDGE_RELATIONS, KIND_PRIORITY, to_networkx
-from kg.vocab import CSR
+from kg.netx import KIND_PRIORITY, to_networkx
+from kg.textwidth import clip, display_width, pad
+from kg.vocab import CSR, EDGE_RELATIONS
 
 if TYPE_CHECKING:
     import networkx
@@ -181,17 +181,6 @@ def compute_stats(graph: rdflib.Graph, top: int = 10) -> GraphStats:
 # ---------------------------------------------------------------- text report
 
 
-def display_width(text: str) -> int:
-    """Terminal columns of ``text``: CJK wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 0 if unicodedata.combining(ch) else 1
-               for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * max(0, width - display_width(text))
-    return fill + text if right else text + fill
-
-
 def format_table(headers: list[str], rows: list[list[Any]], numeric: set[int] | None = None) -> str:
     """A plain-text table whose columns line up in a terminal, also with Chinese labels."""
     numeric = numeric or set()
@@ -199,25 +188,11 @@ def format_table(headers: list[str], rows: list[list[Any]], numeric: set[int] | 
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(headers))]
     lines = []
     for index, row in enumerate(cells):
-        line = "  ".join(_pad(c, widths[i], right=i in numeric) for i, c in enumerate(row))
+        line = "  ".join(pad(c, widths[i], right=i in numeric) for i, c in enumerate(row))
         lines.append(line.rstrip())
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-def clip(text: str, width: int) -> str:
-    """Shorten ``text`` to ``width`` display columns, ending with an ellipsis when cut."""
-    if display_width(text) <= width:
-        return text
-    out, used = "", 0
-    for ch in text:
-        w = display_width(ch)
-        if used + w > width - 1:
-            break
-        out += ch
-        used += w
-    return out + "…"
 
 
 LABEL_WIDTH = 36

@@ -6,156 +6,30 @@ and drop a report again. So each report lives in its own named graph (the graph 
 ``csr:Report`` IRI), the ontology lives in the named graph ``kg.vocab.ONTOLOGY_IRI``, and queries run over
 the union of the named graphs.
 
-How an rdflib graph is split into report graphs (``split_by_report``), when it holds several reports:
-
-* a triple whose object is a ``csr:Report`` (``csr:mentionedIn R``, ``csr:inReport R``,
-  ``prov:wasDerivedFrom R``) goes to R's graph only;
-* the report node's own triples go to its graph; a ``rdf:Statement`` goes to the report it
-  ``prov:wasDerivedFrom``; a ``csr:Mention`` / ``csr:AliasMerge`` to the report it is ``csr:inReport``;
-* an entity's triples (types, labels, attributes) go to every report it is ``csr:mentionedIn``, except a
-  link to a provenance node (``csr:hasMention M``), which goes where M goes;
-* a direct relation triple ``s p o`` goes to every report one of its statements is derived from
-  (else to the reports of ``s``);
-* a node with none of these links (a ``csr:Place``, say) inherits the reports of the nodes that point to it;
-* whatever is still unassigned goes to every report graph, so that no triple is ever lost.
-
-Oxigraph stores numbers by value: ``"3000000000.0"^^xsd:decimal`` comes back as ``"3000000000"^^xsd:decimal``
-(the same value, the canonical lexical form). Everything else round-trips exactly.
+How a graph of several reports is split into report graphs: :mod:`kg.named_graphs`. Oxigraph keeps numbers
+by value (see :mod:`kg.rdfterms`).
 
 Oxigraph's union default graph is a *multiset*: a triple shared by two report graphs matches twice. The
 bundled queries therefore use ``DISTINCT`` / ``COUNT(DISTINCT …)`` (Virtuoso behaves the same way).
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib import RDFS, Graph, URIRef
 
-from kg.errors import CsrKgError, InputError
+from extract.errors import CsrKgError, Errors, InputError, one_line
+from kg.named_graphs import split_by_report
+from kg.rdfterms import canonical, from_ox, to_ox
 from kg.vocab import CSR, ONTOLOGY_FILE, ONTOLOGY_IRI
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
 
-    from kg.query import QueryResult
-
 RdfQuad = tuple[Any, Any, Any, URIRef]
-_BNODE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# term conversion rdflib <-> pyoxigraph
-
-
-def to_ox(term: Any) -> Any:
-    """Convert an rdflib term to the pyoxigraph term with the same meaning (keeps lang and datatype)."""
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        ident = str(term)
-        if not _BNODE_ID.match(ident):  # rdflib accepts ids that N-Triples does not
-            ident = "b" + hashlib.sha1(ident.encode("utf-8")).hexdigest()[:16]
-        return ox.BlankNode(ident)
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise InputError(f"cannot store RDF term of type {type(term).__name__}: {term!r}")
-
-
-def from_ox(term: Any) -> Any:
-    """Convert a pyoxigraph term back to rdflib (``xsd:string`` literals become plain literals, as rdflib parses them)."""
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    if isinstance(term, ox.DefaultGraph):
-        return None
-    raise InputError(f"unsupported RDF term from the store: {term!r}")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# splitting one rdflib graph into report graphs
-
-
-def report_nodes(graph: Graph) -> list[URIRef]:
-    """The ``csr:Report`` IRIs of ``graph``, sorted."""
-    return sorted(r for r in set(graph.subjects(RDF.type, CSR.Report)) if isinstance(r, URIRef))
-
-
-def split_by_report(graph: Graph) -> dict[URIRef, set[tuple[Any, Any, Any]]]:
-    """Assign every triple of ``graph`` to one or more report graphs (the rule is in the module docstring)."""
-    reports = report_nodes(graph)
-    if not reports:
-        raise InputError("the graph has no csr:Report node, so it cannot be stored (was it built by csrkg build?)")
-    report_set = set(reports)
-    if len(reports) == 1:
-        return {reports[0]: set(graph)}
-
-    owner: dict[Any, set[URIRef]] = defaultdict(set)
-    for r in reports:
-        owner[r].add(r)
-    prov_nodes: set[Any] = set()  # statements, mentions, merges: they belong to exactly their reports
-    for link in (PROV.wasDerivedFrom, CSR.inReport, CSR.mentionedIn):
-        for node, rep in graph.subject_objects(link):
-            if rep in report_set:
-                owner[node].add(rep)
-                if link != CSR.mentionedIn:
-                    prov_nodes.add(node)
-    # direct relation triples inherit the reports of the statements that reify them
-    stmt_reports: dict[tuple[Any, Any, Any], set[URIRef]] = defaultdict(set)
-    for stmt in graph.subjects(RDF.type, RDF.Statement):
-        key = (graph.value(stmt, RDF.subject), graph.value(stmt, RDF.predicate), graph.value(stmt, RDF.object))
-        stmt_reports[key] |= owner.get(stmt, set())
-    # nodes without a report link inherit from the nodes that point to them (places, say)
-    direct = {node for node, reps in owner.items() if reps}
-    subjects = set(graph.subjects())
-    changed = True
-    while changed:
-        changed = False
-        for s, _p, o in graph:
-            if isinstance(o, Literal) or o in direct or o not in subjects or not owner.get(s):
-                continue
-            if not owner[s] <= owner[o]:
-                owner[o] |= owner[s]
-                changed = True
-
-    parts: dict[URIRef, set[tuple[Any, Any, Any]]] = {r: set() for r in reports}
-    for triple in graph:
-        s, p, o = triple
-        if o in report_set and p != RDF.type:
-            targets = {o}
-        elif stmt_reports.get(triple):
-            targets = stmt_reports[triple]
-        elif o in prov_nodes:  # csr:hasMention M goes where M is
-            targets = owner[o]
-        else:
-            targets = owner.get(s) or report_set
-        for r in targets:
-            parts[r].add(triple)
-    return parts
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -189,12 +63,12 @@ class CsrStore:
     def ox(self) -> "pyoxigraph.Store":
         """The underlying ``pyoxigraph.Store`` (for callers that need its own API)."""
         if self._store is None:
-            raise CsrKgError("the store is closed")
+            raise CsrKgError(Errors.E073)
         return self._store
 
     def _writable(self) -> "pyoxigraph.Store":
         if self.read_only:
-            raise CsrKgError(f"the store {self.path} is open read-only")
+            raise CsrKgError(Errors.E074, path=self.path)
         return self.ox
 
     # writing ----------------------------------------------------------------------------------------------
@@ -216,7 +90,7 @@ class CsrStore:
             return False
         onto = Graph()
         onto.parse(ONTOLOGY_FILE, format="turtle")
-        self._replace_graph(ONTOLOGY_IRI, _canonical(onto))
+        self._replace_graph(ONTOLOGY_IRI, canonical(onto))
         return True
 
     def put_report(self, graph: Graph) -> list[str]:
@@ -225,7 +99,7 @@ class CsrStore:
         Returns the report IRIs written, sorted.
         """
         self._writable()
-        parts = split_by_report(_canonical(graph))
+        parts = split_by_report(canonical(graph))
         self.load_ontology()  # keep the ontology graph as current as the code that wrote the report
         for report, triples in sorted(parts.items()):
             self._replace_graph(report, triples)
@@ -251,8 +125,8 @@ class CsrStore:
         if len(hits) == 1:
             return hits.pop()
         if len(hits) > 1:
-            raise InputError(f"'{report}' names several reports: {', '.join(sorted(hits))}; give the report IRI")
-        raise InputError(f"no report '{report}' in the store {self.path} (see: csrkg query --store DIR reports)")
+            raise InputError(Errors.E076, report=report, hits=", ".join(sorted(hits)))
+        raise InputError(Errors.E075, report=report, path=self.path)
 
     def remove_report(self, report: str) -> str:
         """Drop a report's named graph (by IRI, label or file stem); returns its IRI; unknown -> InputError."""
@@ -274,12 +148,6 @@ class CsrStore:
     def has_ontology(self) -> bool:
         return self.ox.contains_named_graph(_nn(str(ONTOLOGY_IRI)))
 
-    def query(self, sparql: str) -> "QueryResult":
-        """Run a SPARQL query over the union of the named graphs; see :mod:`kg.query`."""
-        from kg.query import run_on_store
-
-        return run_on_store(self, sparql)
-
     def dataset_quads(self, include_ontology: bool = True) -> list[RdfQuad]:
         """Every quad as rdflib terms ``(s, p, o, graph IRI)``, sorted by N-Quads text for determinism."""
         quads = []
@@ -299,13 +167,6 @@ class CsrStore:
         return graph
 
 
-def _canonical(graph: Graph) -> Graph:
-    """Relabel blank nodes from content (parsers invent random ids), so that the same file stores alike."""
-    from kg.export import canonical
-
-    return canonical(graph)
-
-
 def _nn(iri: str) -> Any:
     import pyoxigraph as ox
 
@@ -320,14 +181,14 @@ def open_store(path: str | os.PathLike[str], read_only: bool = False) -> CsrStor
     try:
         if read_only:
             if not target.is_dir():
-                raise InputError(f"no store at {target}")
+                raise InputError(Errors.E070, path=target)
             return CsrStore(ox.Store.read_only(str(target)), target, True)
         if target.exists() and not target.is_dir():
-            raise InputError(f"{target} exists and is not a store directory")
+            raise InputError(Errors.E071, path=target)
         target.mkdir(parents=True, exist_ok=True)
         store = CsrStore(ox.Store(str(target)), target, False)
     except OSError as err:
-        raise CsrKgError(f"cannot open the store {target}: {_one_line(str(err))}") from err
+        raise CsrKgError(Errors.E072, path=target, reason=one_line(str(err))) from err
     if not store.has_ontology():
         store.load_ontology()
     return store
@@ -339,6 +200,3 @@ def iter_report_triples(store: CsrStore, report: str) -> Iterator[tuple[Any, Any
     for q in store.ox.quads_for_pattern(None, None, None, _nn(iri)):
         yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
 
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

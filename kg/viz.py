@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import PROV
 
-from extract.registry import CLASS_STYLE as REGISTRY_STYLE, DRAWN_PROPERTIES
+from extract.registry import CLASS_STYLE as REGISTRY_STYLE
 from kg.atomic import atomic_write
-from kg.vocab import CSR
+from kg.stats import compute_stats
+from kg.vocab import CSR, EDGE_RELATIONS, local_name
 
 if TYPE_CHECKING:
     import rdflib
@@ -47,7 +48,6 @@ BIG_GRAPH_NODES = 1000
 # Tableau-10 colours, one distinct shape per class, so that class is readable without colour too
 CLASS_STYLE: dict[str, dict[str, str]] = REGISTRY_STYLE  # colour and shape of each class: the registry's
 CLASS_ORDER: tuple[str, ...] = tuple(CLASS_STYLE)
-EDGE_RELATIONS: tuple[str, ...] = DRAWN_PROPERTIES
 QUALIFIER_TEXT = {"over": "over", "about": "about", "nearly": "nearly", "at-least": "at least", "up-to": "up to"}
 FONT_STACK = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif'
 
@@ -82,12 +82,6 @@ def format_cny(value: float, qualifier: str | None = None) -> str:
     if qualifier:
         text = f"{QUALIFIER_TEXT.get(qualifier, qualifier)} {text}"
     return text
-
-
-def _local(iri: Any) -> str | None:
-    prefix = str(CSR._NS)
-    text = str(iri)
-    return text[len(prefix):] if isinstance(iri, URIRef) and text.startswith(prefix) else None
 
 
 def _literal(graph: rdflib.Graph, node: Any, prop: URIRef) -> Literal | None:
@@ -125,7 +119,7 @@ def _facts(graph: rdflib.Graph, node_ids: set[str]) -> list[dict[str, Any]]:
         subject = graph.value(statement, RDF.subject)
         predicate = graph.value(statement, RDF.predicate)
         obj = graph.value(statement, RDF.object)
-        relation = _local(predicate)
+        relation = local_name(predicate)
         if relation not in EDGE_RELATIONS or str(subject) not in node_ids or str(obj) not in node_ids:
             continue
         evidenced.add((str(subject), relation, str(obj)))
@@ -334,22 +328,13 @@ def _default_title(graph: rdflib.Graph, reports: list[str]) -> str:
     return "CSR knowledge graph"
 
 
-def _stats(graph: rdflib.Graph) -> dict[str, Any] | None:
-    """Analytics from kg.stats, or None when that module is unavailable (the page then shows counts only)."""
-    try:
-        from kg.stats import compute_stats
-    except ImportError:
-        return None
-    return compute_stats(graph).to_dict()
-
-
 def render_page(graph: rdflib.Graph, *, title: str | None = None) -> str:
     """The HTML text of the page (see ``render_html``)."""
     import jinja2
     from markupsafe import Markup
 
     payload = build_payload(graph)
-    stats = _stats(graph) or {}
+    stats = compute_stats(graph).to_dict()
     vis_js, vis_css = _vis_assets()
     app_js = (STATIC_DIR / "graph.js").read_text(encoding="utf-8")
     app_css = (STATIC_DIR / "graph.css").read_text(encoding="utf-8")
@@ -366,13 +351,8 @@ def render_page(graph: rdflib.Graph, *, title: str | None = None) -> str:
         "base-uri 'none'",
         "form-action 'none'",
     ])
-    class_counts = stats.get("entities") or {
-        name: len({s for s in graph.subjects(RDF.type, getattr(CSR, name)) if isinstance(s, URIRef)})
-        for name in CLASS_ORDER
-    }
-    relation_counts = stats.get("relations") or {
-        name: sum(1 for _ in graph.triples((None, getattr(CSR, name), None))) for name in EDGE_RELATIONS
-    }
+    class_counts = stats["entities"]
+    relation_counts = stats["relations"]
     shown = {name: 0 for name in CLASS_ORDER}
     for node in payload["nodes"]:
         shown[node["group"]] += 1

@@ -12,7 +12,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 # the relations, classes, symmetry and hierarchy come from the one registry (extract/registry.py)
-from extract.registry import ENTITY_CLASSES, RELATIONS, SUPERCLASSES, SYMMETRIC_RELATIONS
+from extract.registry import DRAWN_PROPERTIES, ENTITY_CLASSES, RELATIONS, SUPERCLASSES, SYMMETRIC_RELATIONS
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/csr-kg/ontology")
 RESOURCE_BASE = "https://w3id.org/csr-kg/resource/"
@@ -20,6 +20,23 @@ RES = Namespace(RESOURCE_BASE)
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
+CSR_BASE = "https://w3id.org/csr-kg/ontology#"
+
+# The one prefix table: Turtle output, the query table's short IRIs and the endpoint's serialisations.
+PREFIXES: dict[str, str] = {
+    "csr": CSR_BASE,
+    "res": RESOURCE_BASE,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "org": str(ORG),
+    "schema": str(SCHEMA),
+}
+# relations drawn as edges in the network views: the nine of the contract, plus locatedIn
+EDGE_RELATIONS: tuple[str, ...] = DRAWN_PROPERTIES
 
 # The ontology and the query library live at the top of the repository (ontology/, queries/) and ship in
 # the wheel as package data under kg/data/ (links to them in a checkout, copies in an installed wheel), so
@@ -34,7 +51,7 @@ QUERIES_DIR = DATA_DIR / "queries"
 class CSR(DefinedNamespace):
     """Terms of ``https://w3id.org/csr-kg/ontology#``."""
 
-    _NS = Namespace("https://w3id.org/csr-kg/ontology#")
+    _NS = Namespace(CSR_BASE)
     _fail = True
 
     # classes of the contract
@@ -87,6 +104,12 @@ class CSR(DefinedNamespace):
     sourceFile: URIRef  # Report -> file name
     checksum: URIRef  # Report -> sha256 of the input bytes
     reportingOrganization: URIRef  # Report -> the organisation that published it
+
+
+def local_name(iri: object) -> str | None:
+    """The local name of a csr: IRI (``csr:Fund`` -> ``Fund``), None for any other term."""
+    text = str(iri)
+    return text[len(CSR_BASE):] if isinstance(iri, URIRef) and text.startswith(CSR_BASE) else None
 
 
 __all__ = ["CSR", "RES", "ORG", "SCHEMA", "ONTOLOGY_IRI", "RELATIONS", "ENTITY_CLASSES", "SYMMETRIC_RELATIONS",

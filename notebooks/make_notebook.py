@@ -89,13 +89,13 @@ print(f"CJK font: {CJK_FONT or 'none'}")"""),
     ("build-md", "md", """\
 ## 1. Build the graph
 
-`kg.pipeline.build_reports` runs the extractor on each report and merges them into one rdflib graph
+`kg.reports.build_reports` runs the extractor on each report and merges them into one rdflib graph
 (`result.graph`, the graph that `csrkg build` writes as `graph.ttl`); `result.extractions` holds what was
 extracted from each report."""),
     ("build", "code", """\
 import time
 
-from kg.pipeline import build_reports
+from kg.reports import build_reports
 
 start = time.perf_counter()
 result = build_reports([SAMPLE])

@@ -33,9 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from extract.confidence import smoothed
-    from kg.build import add_extraction, new_graph
+    from kg.minting import add_extraction, new_graph
     from kg.evaluate import evaluate, load_gold
-    from kg.pipeline import extract_report
+    from kg.reports import extract_report
 
     reports = args.reports or default_reports()
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])

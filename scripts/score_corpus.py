@@ -30,9 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per report")
     args = parser.parse_args(argv)
 
-    from kg.build import add_extraction, new_graph
+    from kg.minting import add_extraction, new_graph
     from kg.evaluate import evaluate, format_report, load_gold
-    from kg.pipeline import extract_report
+    from kg.reports import extract_report
 
     rows = []
     for report in args.reports:

@@ -13,7 +13,7 @@ from kg.evaluate import (
     PRF,
     evaluate,
     load_gold,
-    load_graph,
+    load_graph_with_ontology,
     names_match_fuzzily,
     normalize_name,
 )
@@ -56,7 +56,7 @@ def counts(prf: PRF) -> tuple[int, int, int]:
 
 @pytest.fixture(scope="module")
 def result():
-    return evaluate(load_graph(GRAPH_FILE), load_gold(GOLD_FILE))
+    return evaluate(load_graph_with_ontology(GRAPH_FILE), load_gold(GOLD_FILE))
 
 
 def test_entity_figures(result) -> None:
@@ -308,6 +308,7 @@ BAD_GOLDS = {
     "size as text": json.dumps({"entities": [{"name": "远山基金", "types": ["Fund"], "size_cny": "5亿"}], "relations": []}),
     "relation without object": json.dumps({"entities": [], "relations": [{"s": "a", "p": "partnerOf"}]}),
 }
+BAD_GOLD_CODES = {"missing": "E050", "not json": "E054"}  # the rest: E055, an invalid annotation
 
 
 @pytest.mark.parametrize("case", sorted(BAD_GOLDS))
@@ -318,7 +319,8 @@ def test_cli_bad_gold(capsys, tmp_path: Path, case: str) -> None:
     code, out, err = run_cli(capsys, str(GRAPH_FILE), "--gold", str(gold_file))
     assert code == 2
     assert out == ""
-    assert err.startswith("csrkg: error: ") and str(gold_file) in err
+    assert err.startswith(f"csrkg: error: [{BAD_GOLD_CODES.get(case, 'E055')}] ")
+    assert str(gold_file) in err
     assert err.count("\n") == 1
 
 
@@ -335,7 +337,7 @@ def test_cli_bad_graph(capsys, tmp_path: Path, case: str) -> None:
     code, out, err = run_cli(capsys, str(graph), "--gold", str(GOLD_FILE), *extra)
     assert code == 2
     assert out == ""
-    assert err.startswith("csrkg: error: ") and err.count("\n") == 1
+    assert err.startswith(("csrkg: error: [E050]", "csrkg: error: [E052]")) and err.count("\n") == 1
 
 
 def test_cli_negative_show_errors(capsys) -> None:
@@ -347,7 +349,7 @@ def test_cli_on_the_sample_build(capsys, sample_build: Path, sample_gold_path: P
     """The command and the library agree on a real build; the summary line is the last one."""
     code, out, err = run_cli(capsys, str(sample_build / "graph.ttl"), "--gold", str(sample_gold_path))
     assert (code, err) == (0, "")
-    result = evaluate(load_graph(sample_build / "graph.ttl", ONTOLOGY_FILE), load_gold(sample_gold_path))
+    result = evaluate(load_graph_with_ontology(sample_build / "graph.ttl", ONTOLOGY_FILE), load_gold(sample_gold_path))
     assert out.splitlines()[-1] == (
         f"entity_f1={result.entity_f1:.3f} relation_f1={result.relation_f1:.3f} "
         f"attribute_acc={result.attribute_accuracy:.3f}"

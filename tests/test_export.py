@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from kg.cli import main
-from kg.query import load_graph
+from kg.graphfile import load_graph
 from kg.store import open_store
 from kg.vocab import ONTOLOGY_IRI, RES
 
@@ -158,5 +158,5 @@ def test_export_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], store
     assert main(["export", str(DATA / "missing.ttl"), "--format", "ttl", "-o", str(out)]) == 2
     assert not out.exists()  # nothing half-written
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0].startswith("csrkg: error: export needs exactly one of")
-    assert err[1].startswith("csrkg: error: no such graph file")
+    assert err[0].startswith("csrkg: error: [E091] export needs exactly one of")
+    assert err[1].startswith("csrkg: error: [E050] ")

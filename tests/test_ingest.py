@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from extract.ingest import clean_line, read_document, segment_lines
-from kg.errors import InputError
+from extract.errors import InputError
 
 
 def _units(text: str) -> list[str]:
@@ -63,14 +63,14 @@ def test_reads_utf8_and_gb18030(tmp_path: Path, encoding: str) -> None:
 def test_undecodable_input_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes(b"\xff\xfe\x00\x00binary\x00junk")
-    with pytest.raises(InputError, match="binary|decode"):
+    with pytest.raises(InputError, match=r"\[E00[67]\]"):
         read_document(path)
 
 
 def test_missing_and_empty_files(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match=r"\[E001\]"):
         read_document(tmp_path / "nope.txt")
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n\n", encoding="utf-8")
-    with pytest.raises(InputError, match="empty"):
+    with pytest.raises(InputError, match=r"\[E009\]"):
         read_document(empty)

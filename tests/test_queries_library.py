@@ -14,7 +14,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from kg.query import QueryResult, library, load_graph, query_header, run_query
+from kg.graphfile import load_graph
+from kg.query import QueryResult, library, query_header, run_query
 from kg.store import open_store
 from kg.vocab import QUERIES_DIR
 

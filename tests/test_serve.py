@@ -466,11 +466,11 @@ def test_store_is_served_read_only(tmp_path: Path) -> None:
 
 
 def test_bad_data_is_a_one_line_error(tmp_path: Path) -> None:
-    from kg.errors import CsrKgError
+    from extract.errors import CsrKgError
 
     broken = tmp_path / "broken.ttl"
     broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
-    with pytest.raises(CsrKgError, match="cannot open the data"):
+    with pytest.raises(CsrKgError, match=r"\[E101\]"):
         make_server(DataSource(graph_file=str(broken)), ServeConfig(port=0, workers=1, quiet=True))
 
 

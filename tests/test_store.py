@@ -7,9 +7,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
-from kg.errors import CsrKgError, InputError
-from kg.query import load_graph, run_query
-from kg.store import open_store, split_by_report
+from extract.errors import CsrKgError, InputError
+from kg.graphfile import load_graph
+from kg.query import run_query
+from kg.named_graphs import split_by_report
+from kg.store import open_store
 from kg.vocab import CSR, ONTOLOGY_IRI, RES
 
 DATA = Path(__file__).parent / "data"
@@ -95,7 +97,7 @@ def test_remove_by_label_file_or_iri(tmp_path: Path) -> None:
         store.put_report(load_graph(MINI_B))
         assert store.remove_report("changqing-2025-csr.txt") == R2025
         assert store.reports() == [R2024]
-        with pytest.raises(InputError, match="no report 'nope'"):
+        with pytest.raises(InputError, match=r"\[E075\] no report 'nope'"):
             store.remove_report("nope")
         assert store.remove_report(R2024) == R2024
         assert store.reports() == []
@@ -148,7 +150,7 @@ def _g(triples) -> Graph:
 def test_graph_without_report_is_refused(tmp_path: Path) -> None:
     g = Graph()
     g.add((GROUP, RDFS.label, Literal("长青保险集团有限公司", lang="zh")))
-    with open_store(tmp_path / "store") as store, pytest.raises(InputError, match="no csr:Report"):
+    with open_store(tmp_path / "store") as store, pytest.raises(InputError, match=r"\[E077\]"):
         store.put_report(g)
 
 
@@ -159,11 +161,11 @@ def test_persistent_and_read_only(tmp_path: Path) -> None:
     with open_store(path, read_only=True) as store:
         assert store.reports() == [R2024]
         assert run_query(store, PREFIXES + "ASK { ?s a csr:Fund }").boolean is True
-        with pytest.raises(CsrKgError, match="read-only"):
+        with pytest.raises(CsrKgError, match=r"\[E074\]"):
             store.put_report(load_graph(MINI_B))
-        with pytest.raises(CsrKgError, match="read-only"):
+        with pytest.raises(CsrKgError, match=r"\[E074\]"):
             store.remove_report(R2024)
-    with pytest.raises(InputError, match="no store"):
+    with pytest.raises(InputError, match=r"\[E070\]"):
         open_store(tmp_path / "missing", read_only=True)
     with open_store(path) as store:  # the lock was released on close
         assert store.reports() == [R2024]
@@ -181,5 +183,5 @@ def test_cli_load_and_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["remove", "changqing-2024-csr", "--store", store]) == 0
     assert main(["remove", "changqing-2024-csr", "--store", store]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("csrkg: error: no report 'changqing-2024-csr'")
+    assert err[-1].startswith("csrkg: error: [E075] no report 'changqing-2024-csr'")
     assert main(["load", str(DATA / "no-such.ttl"), "--store", store]) == 2

@@ -5,7 +5,7 @@ import argparse
 import sys
 from collections import Counter
 
-from kg.errors import InputError
+from extract.errors import Errors, InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,14 +31,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.pipeline import build_reports, write_outputs
+    from kg.reports import build_reports, write_outputs
     from kg.vocab import CSR, ENTITY_CLASSES, RELATIONS
 
     from pathlib import Path
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a directory")
+        raise InputError(Errors.E040, path=out)
     result = build_reports(args.inputs, password=args.password, ocr=args.ocr)
     empty = [ex.report.report_id for ex in result.extractions if not ex.facts and len(ex.entities) <= 1]
     for report_id in empty:

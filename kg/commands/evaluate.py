@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from kg.errors import InputError
+from extract.errors import Errors, InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,14 +33,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.evaluate import evaluate, format_report, format_rules, load_gold, load_graph
+
+    from kg.evaluate import evaluate, format_report, format_rules, load_gold, load_graph_with_ontology
     from kg.vocab import ONTOLOGY_FILE
 
     if args.show_errors < 0:
-        raise InputError("--show-errors must be 0 or more")
+        raise InputError(Errors.E090, option="--show-errors", expected="0 or more", value=args.show_errors)
     gold = load_gold(args.gold)
     ontology = None if args.no_ontology else (args.ontology or ONTOLOGY_FILE)
-    result = evaluate(load_graph(args.graph, ontology), gold)
+    result = evaluate(load_graph_with_ontology(args.graph, ontology), gold)
     if args.json:
         data = result.to_dict()
         if args.by_rule:

@@ -50,12 +50,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.atomic import atomic_write
-    from kg.errors import InputError
+    from extract.errors import Errors, InputError
     from kg.export import export_file, export_store
-    from kg.query import load_graph
+    from kg.graphfile import load_graph
 
     if bool(args.graph) == bool(args.store):
-        raise InputError("export needs exactly one of GRAPH_FILE or --store DIR")
+        raise InputError(Errors.E091, command="export", needs="exactly one of GRAPH_FILE or --store DIR",
+                         got="both" if args.graph else "neither")
     minimum = None
     if args.min_confidence is not None:
         from kg.confidence import parse_threshold

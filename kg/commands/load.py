@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.query import load_graph
+    from kg.graphfile import load_graph
     from kg.store import open_store
 
     graphs = [(f, load_graph(f)) for f in args.files]  # parse all first: a bad file loads nothing

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.query import display_width, find_query, library
+    from kg.query import find_query, library
+    from kg.textwidth import display_width
 
     if args.show:
         text, _ = find_query(args.show)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.errors import InputError
+from extract.errors import Errors, InputError
 
 EPILOG = """\
 The query is a path to a .rq file, a NAME from the bundled library (see 'csrkg queries'), or inline
@@ -62,14 +62,15 @@ def _split(args: argparse.Namespace) -> tuple[str | None, str | None]:
         if args.expression is None:
             needs.append("QUERY.rq or NAME (or -e SPARQL)")
         got = " ".join(positionals) or "nothing"
-        raise InputError(f"query needs {' and '.join(needs) or 'no positional argument'}; got: {got}")
+        raise InputError(Errors.E091, command="query", needs=" and ".join(needs) or "no positional argument", got=got)
     graph_file = None if args.store else positionals.pop(0)
     spec = None if args.expression is not None else positionals.pop(0)
     return graph_file, spec
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.query import find_query, format_result, load_graph, run_query
+    from kg.graphfile import load_graph
+    from kg.query import find_query, format_result, run_query
 
     graph_file, spec = _split(args)
     if args.expression is not None:

@@ -30,11 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kg.errors import InputError
+    from extract.errors import Errors, InputError
     from kg.store import open_store
 
     if not Path(args.store).is_dir():
-        raise InputError(f"no store at {args.store}")
+        raise InputError(Errors.E070, path=args.store)
     with open_store(args.store) as store:
         iri = store.remove_report(args.report)
         print(f"removed {iri}; {len(store.reports())} report(s) left in {args.store}", file=sys.stderr)

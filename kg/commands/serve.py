@@ -6,7 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
-from kg.errors import InputError
+from extract.errors import Errors, InputError
 
 
 def _positive_float(text: str) -> float:
@@ -67,12 +67,12 @@ def run(args: argparse.Namespace) -> int:
     if args.store:
         store_dir = Path(args.store)
         if not store_dir.is_dir():
-            raise InputError(f"no store at {store_dir}")
+            raise InputError(Errors.E070, path=store_dir)
         source = DataSource(store_dir=str(store_dir.resolve()))
     else:
         graph = Path(args.graph)
         if not graph.is_file():
-            raise InputError(f"no such graph file: {graph}")
+            raise InputError(Errors.E050, path=graph, what="graph")
         source = DataSource(graph_file=str(graph.resolve()), ontology_file=str(ONTOLOGY_FILE) if ONTOLOGY_FILE.is_file() else None)
 
     warning = host_warning(args.host)

@@ -4,9 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from kg.errors import InputError
+
+from extract.errors import Errors, InputError
+from kg.graphfile import load_graph
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,28 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def load_graph(path: str):
-    """Parse an RDF file into an rdflib Graph; a missing or malformed file is the user's error."""
-    import rdflib
-    from rdflib.util import guess_format
-
-    source = Path(path)
-    if not source.is_file():
-        raise InputError(f"{path}: no such file")
-    graph = rdflib.Graph()
-    try:
-        graph.parse(source, format=guess_format(str(source)) or "turtle")
-    except Exception as err:  # rdflib raises many unrelated types for bad syntax
-        message = " ".join(str(err).split())[:300]
-        raise InputError(f"{path}: cannot parse as RDF: {message}") from err
-    return graph
-
-
 def run(args: argparse.Namespace) -> int:
     from kg.stats import compute_stats, render_text
 
     if args.top < 1:
-        raise InputError("--top must be at least 1")
+        raise InputError(Errors.E090, option="--top", expected="at least 1", value=args.top)
     stats = compute_stats(load_graph(args.graph), top=args.top)
     if args.format == "json":
         sys.stdout.write(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 import test_queries_library as T  # noqa: E402
-from kg.query import load_graph, run_query  # noqa: E402
+from kg.graphfile import load_graph
+from kg.query import run_query  # noqa: E402
 gold = json.loads((ROOT / "data/samples/dajia-2024-csr.gold.json").read_text(encoding="utf-8"))
 g = load_graph(sys.argv[1]); m = T.Matcher(g)
 def gline(s=None, p=None, o=None):

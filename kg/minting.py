@@ -14,15 +14,14 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 
 from extract.records import Amount, Entity, Extraction
-from kg.vocab import CSR, RES, SUPERCLASSES
+from kg.vocab import CSR, PREFIXES, RES, SUPERCLASSES
 
-PREFIXES = {"csr": CSR._NS, "res": RES, "prov": PROV, "skos": SKOS, "rdfs": RDFS, "xsd": XSD}
 
 
 def new_graph() -> Graph:
     """An empty graph with the project's prefixes bound."""
     g = Graph()
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in PREFIXES.items():  # Turtle writes only the prefixes a graph uses
         g.bind(prefix, ns, override=True)
     return g
 

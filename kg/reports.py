@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from extract.errors import Errors, InputError
 from extract.records import Extraction
 
 
@@ -26,8 +27,6 @@ REPORT_SUFFIXES = (".txt", ".pdf")
 def expand_inputs(inputs: list[str | Path]) -> list[Path]:
     """Report files from files and directories (a directory gives its .txt and .pdf files, sorted), each once;
     every input is checked before any extraction starts."""
-    from kg.errors import InputError
-
     out: list[Path] = []
     for item in inputs:
         p = Path(item)
@@ -35,10 +34,10 @@ def expand_inputs(inputs: list[str | Path]) -> list[Path]:
             found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
                            and not f.name.endswith(".gold.json"))
             if not found:
-                raise InputError(f"{p}: a directory with no report files (.txt, .pdf)")
+                raise InputError(Errors.E002, path=p)
             out += found
         elif not p.exists():
-            raise InputError(f"{p}: no such file")
+            raise InputError(Errors.E001, path=p)
         else:
             out.append(p)
     seen: set[Path] = set()
@@ -55,16 +54,16 @@ def extract_report(path: str | Path, password: str | None = None, ocr: bool = Fa
 
 def build_reports(paths: list[str | Path], password: str | None = None, ocr: bool = False) -> BuildResult:
     """Extract every report and build one graph (entities shared across reports become one node)."""
-    from kg.build import add_extraction, new_graph
+    from kg.minting import add_extraction, new_graph
 
     started = time.perf_counter()
     files = expand_inputs(paths)
     extractions = [extract_report(p, password=password, ocr=ocr) for p in files]
     ids = [ex.report.report_id for ex in extractions]
     if len(set(ids)) != len(ids):
-        from kg.errors import InputError
+        from extract.errors import InputError
 
-        raise InputError(f"two inputs have the same report id ({', '.join(sorted(ids))}): rename one file")
+        raise InputError(Errors.E008, ids=", ".join(sorted(ids)))
     graph = new_graph()
     for ex in extractions:
         add_extraction(graph, ex)
