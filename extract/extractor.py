@@ -10,6 +10,7 @@ from extract import names as nm
 from extract.gazetteer import Gazetteer
 from extract.ingest import Document
 from extract.records import REPORTER, Evidence, Extraction, Fact
+from extract.report_year import report_year
 from extract.relations import controlled_lists, member_lists, members_described
 from extract.layout import find_tables
 from extract.tables import honour_items, read_tables, table_facts
@@ -219,7 +220,9 @@ def extract_document(document: Document) -> Extraction:
         resolver.add_mentions(doc)
     for name, line in award_rows(document, recipients):
         resolver.add_award(name, line)
-    return resolver.resolve(facts)
+    extraction = resolver.resolve(facts)
+    extraction.report.year = report_year(document)
+    return extraction
 
 
 def _place_members(reporter: str, document: Document) -> list[tuple[str, Evidence]]:

@@ -109,6 +109,7 @@ class ReportInfo:
     source_file: str
     checksum: str
     reporter: str | None = None  # Entity.key of the reporting organisation
+    year: int | None = None  # the year the report covers (extract.report_year)
 
 
 @dataclass

@@ -67,6 +67,8 @@ def add_extraction(g: Graph, ex: Extraction) -> URIRef:
     g.add((report, CSR.sourceFile, Literal(ex.report.source_file)))
     g.add((report, CSR.checksum, Literal(ex.report.checksum)))
     nodes = {e.key: RES[e.key] for e in ex.entities}
+    if ex.report.year:
+        g.add((report, CSR.reportYear, Literal(str(ex.report.year), datatype=XSD.gYear)))
     if ex.report.reporter and ex.report.reporter in nodes:
         g.add((report, CSR.reportingOrganization, nodes[ex.report.reporter]))
     for entity in ex.entities:

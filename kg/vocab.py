@@ -104,6 +104,7 @@ class CSR(DefinedNamespace):
     sourceFile: URIRef  # Report -> file name
     checksum: URIRef  # Report -> sha256 of the input bytes
     reportingOrganization: URIRef  # Report -> the organisation that published it
+    reportYear: URIRef  # Report -> the year it covers (xsd:gYear)
 
 
 def local_name(iri: object) -> str | None:
