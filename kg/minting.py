@@ -26,13 +26,14 @@ def new_graph() -> Graph:
     return g
 
 
-def _hash(*parts: object, length: int = 16) -> str:
+def stable_hash(*parts: object, length: int = 16) -> str:
+    """A short, stable id from the parts (the IRIs of statements, mentions, merges and places)."""
     return hashlib.sha1("\u241f".join(map(str, parts)).encode("utf-8")).hexdigest()[:length]
 
 
 def report_iri(report_id: str) -> URIRef:
     """``res:report/<id>``; ids that are not IRI-safe are hashed."""
-    safe = report_id if re.fullmatch(r"[A-Za-z0-9._-]+", report_id) else _hash(report_id)
+    safe = report_id if re.fullmatch(r"[A-Za-z0-9._-]+", report_id) else stable_hash(report_id)
     return RES[f"report/{safe}"]
 
 
@@ -77,7 +78,7 @@ def add_extraction(g: Graph, ex: Extraction) -> URIRef:
         s, o = nodes[fact.subject], nodes[fact.object]
         p = CSR[fact.predicate]
         g.add((s, p, o))
-        st = RES[f"statement/{_hash(ex.report.report_id, fact.subject, fact.predicate, fact.object, fact.evidence.line)}"]
+        st = RES[f"statement/{stable_hash(ex.report.report_id, fact.subject, fact.predicate, fact.object, fact.evidence.line)}"]
         g.add((st, RDF.type, RDF.Statement))
         g.add((st, RDF.subject, s))
         g.add((st, RDF.predicate, p))
@@ -95,7 +96,7 @@ def add_extraction(g: Graph, ex: Extraction) -> URIRef:
         confidence = fact.confidence if fact.confidence is not None else 0.5
         g.add((st, CSR.confidence, Literal(Decimal(f"{confidence:.3f}"), datatype=XSD.decimal)))
     for merge in ex.merges:
-        node = RES[f"merge/{_hash(ex.report.report_id, merge.entity, merge.surface)}"]
+        node = RES[f"merge/{stable_hash(ex.report.report_id, merge.entity, merge.surface)}"]
         g.add((node, RDF.type, CSR.AliasMerge))
         g.add((node, CSR.mergedInto, nodes[merge.entity]))
         g.add((node, CSR.surfaceForm, lang_literal(merge.surface)))
@@ -123,7 +124,7 @@ def _add_entity(g: Graph, node: URIRef, e: Entity, report: URIRef, report_id: st
         g.add((node, SKOS.altLabel, lang_literal(alias)))
     g.add((node, CSR.mentionedIn, report))
     if e.first_line:
-        mention = RES[f"mention/{_hash(report_id, e.key)}"]
+        mention = RES[f"mention/{stable_hash(report_id, e.key)}"]
         g.add((node, CSR.hasMention, mention))
         g.add((mention, RDF.type, CSR.Mention))
         g.add((mention, CSR.inReport, report))
@@ -133,7 +134,7 @@ def _add_entity(g: Graph, node: URIRef, e: Entity, report: URIRef, report_id: st
     if e.community_kind:
         g.add((node, CSR.communityKind, Literal(e.community_kind)))
     if e.city:
-        place = RES[f"place/{_hash(e.city, length=12)}"]
+        place = RES[f"place/{stable_hash(e.city, length=12)}"]
         g.add((place, RDF.type, CSR.Place))
         g.add((place, RDFS.label, Literal(e.city, lang="zh")))
         g.add((node, CSR.locatedIn, place))

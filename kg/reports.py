@@ -67,6 +67,10 @@ def build_reports(paths: list[str | Path], password: str | None = None, ocr: boo
     graph = new_graph()
     for ex in extractions:
         add_extraction(graph, ex)
+    if len(extractions) > 1:
+        from kg.identity import link_graph
+
+        graph, _ = link_graph(graph)
     return BuildResult(graph, extractions, seconds=time.perf_counter() - started)
 
 

@@ -106,6 +106,17 @@ class CsrStore:
         self.ox.flush()
         return [str(r) for r in sorted(parts)]
 
+    def report_graph(self, report: URIRef | str) -> Graph:
+        """One report's named graph as an rdflib graph."""
+        graph = Graph()
+        for triple in iter_report_triples(self, str(report)):
+            graph.add(triple)
+        return graph
+
+    def replace_report_graph(self, report: URIRef | str, graph: Graph) -> int:
+        """Replace one report's named graph by ``graph`` (used by the cross-report identity pass)."""
+        return self._replace_graph(URIRef(str(report)), graph)
+
     def resolve_report(self, report: str) -> str:
         """The IRI of a stored report, given its IRI, its ``rdfs:label`` or its source file (with or without suffix)."""
         known = self.reports()

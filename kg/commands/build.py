@@ -45,10 +45,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"csrkg: warning: {report_id}: no facts were found in this report", file=sys.stderr)
     paths = write_outputs(result, out, html=not args.no_html)
     if args.store:
+        from kg.identity import link_store
         from kg.store import open_store
 
         with open_store(args.store) as store:
             store.put_report(result.graph)
+            link_store(store)
         paths["store"] = Path(args.store)
     if not args.quiet:
         g = result.graph

@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kg.graphfile import load_graph
+    from kg.identity import link_store
     from kg.store import open_store
 
     graphs = [(f, load_graph(f)) for f in args.files]  # parse all first: a bad file loads nothing
@@ -38,5 +39,8 @@ def run(args: argparse.Namespace) -> int:
         for name, graph in graphs:
             for iri in store.put_report(graph):
                 print(f"loaded {iri} from {name}", file=sys.stderr)
+        links = link_store(store)  # one entity across reports: after the batch, not per report
+        if links:
+            print(f"linked {len(links)} entit{'y' if len(links) == 1 else 'ies'} across reports", file=sys.stderr)
         print(f"{len(store.reports())} report(s) in {args.store}", file=sys.stderr)
     return 0
