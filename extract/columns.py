@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-LEXICON = Path(__file__).resolve().parent / "lexicons" / "table_headers.tsv"
+from extract.lexicon import LEXICON_DIR
+
+LEXICON = LEXICON_DIR / "table_headers.tsv"
 _HEADER_NOISE = re.compile(r"[\s:：*＊]|[（(](?:%|％|万元|亿元|人民币)[）)]")
 
 

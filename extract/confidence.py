@@ -9,9 +9,10 @@ committed with the rules, so that a changed rule is measured again. A rule the t
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-TABLE = Path(__file__).resolve().parent / "lexicons" / "rule_precision.tsv"
+from extract.lexicon import LEXICON_DIR
+
+TABLE = LEXICON_DIR / "rule_precision.tsv"
 UNMEASURED = 0.5
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-CUE_DIR = Path(__file__).resolve().parent / "lexicons" / "cues"
+from extract.lexicon import LEXICON_DIR
+
+CUE_DIR = LEXICON_DIR / "cues"
 
 
 @lru_cache(maxsize=None)

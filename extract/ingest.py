@@ -69,7 +69,9 @@ class Document:
 def _radical_table() -> dict[int, str]:
     """Radical code points -> ordinary characters: the Kangxi block by NFKC, the supplement from a table."""
     table = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
-    path = Path(__file__).resolve().parent / "lexicons" / "radicals.tsv"
+    from extract.lexicon import LEXICON_DIR
+
+    path = LEXICON_DIR / "radicals.tsv"
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             radical, ideograph = line.split("\t")

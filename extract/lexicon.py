@@ -3,10 +3,12 @@ entities; everything is a word class that any Chinese CSR report uses."""
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
-
-LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+# The lexicon files ship as package data. pip installs a wheel unpacked, so the package's resource root is a
+# directory on disk: a Path, which the readers and jieba's dictionary loader need.
+LEXICON_DIR = Path(str(files("extract"))) / "lexicons"
 
 # Suffixes of business enterprises (csr:Company), longest first where they overlap.
 COMPANY_SUFFIXES = (

@@ -24,10 +24,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from kg.serve_eval import ALL_FORMATS, DataSource, QueryRequest, Reply, normalise_format, text_reply
 from kg.serve_pool import WorkerPool
-from kg.vocab import QUERIES_DIR
+from kg.vocab import QUERIES_DIR, TEMPLATE_DIR
 
 MAX_BODY = 1024 * 1024  # bytes of a POST body; a SPARQL query is text, a megabyte is generous
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 FORMAT_LABELS = {
     "json": "JSON (SPARQL results)",

@@ -29,14 +29,11 @@ from rdflib.namespace import PROV
 from extract.registry import CLASS_STYLE as REGISTRY_STYLE
 from kg.atomic import atomic_write
 from kg.stats import compute_stats
-from kg.vocab import CSR, EDGE_RELATIONS, local_name
+from kg.vocab import CSR, EDGE_RELATIONS, STATIC_DIR, TEMPLATE_DIR, local_name
 
 if TYPE_CHECKING:
     import rdflib
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATE_DIR = PACKAGE_DIR / "templates"
-STATIC_DIR = PACKAGE_DIR / "static"
 TEMPLATE_NAME = "graph.html.j2"
 VIS_VERSION = "9.1.2"
 

@@ -6,6 +6,7 @@ cannot drift apart. ``_fail = True`` makes a misspelt term raise instead of mint
 """
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Namespace, URIRef
@@ -41,7 +42,10 @@ EDGE_RELATIONS: tuple[str, ...] = DRAWN_PROPERTIES
 # The ontology and the query library live at the top of the repository (ontology/, queries/) and ship in
 # the wheel as package data under kg/data/ (links to them in a checkout, copies in an installed wheel), so
 # that an installed csr-kg finds them wherever it runs from.
-DATA_DIR = Path(__file__).resolve().parent / "data"
+PACKAGE_DIR = Path(str(files("kg")))  # pip installs wheels unpacked: a directory on disk
+DATA_DIR = PACKAGE_DIR / "data"
+TEMPLATE_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
 ONTOLOGY_DIR = DATA_DIR / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "csr.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"

@@ -13,6 +13,8 @@ mkdir "$WORK/empty" && cd "$WORK/empty"
 CSRKG="$WORK/venv/bin/csrkg"
 echo "wheel: $(ls "$WORK"/dist)"
 "$CSRKG" --help > /dev/null
+"$CSRKG" --version
+"$WORK/venv/bin/python" -m kg --version
 "$CSRKG" build "$ROOT/data/samples/dajia-2024-csr.txt" -o out -q
 "$CSRKG" build "$ROOT/tests/data/pdf/dev3-bank-pdf.pdf" -o out-pdf -q --no-html
 test "$("$CSRKG" queries | wc -l)" -ge 17
@@ -22,6 +24,9 @@ test "$("$CSRKG" queries | wc -l)" -ge 17
 "$CSRKG" export out/graph.ttl --format nq -o out/graph.nq
 "$CSRKG" stats out/graph.ttl | head -3
 "$CSRKG" load out/graph.ttl --store store > /dev/null
+"$CSRKG" build "$ROOT/tests/data/dev/dev2-citybank-clean.txt" "$ROOT/tests/data/dev/dev3-trust-clean.txt" --store store -o out-corpus -q --no-html
+"$CSRKG" query --store store multi-report-entities --format csv | head -3
+"$CSRKG" query --store store shared-partners --format csv | head -3
 "$CSRKG" serve --store store --port 7899 > serve.log 2>&1 &
 SERVER=$!
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:7899/" > /dev/null 2>&1 && break; sleep 0.2; done
