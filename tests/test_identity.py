@@ -127,8 +127,8 @@ def test_corpus_queries_answer_alike_on_the_store_and_the_file(corpus: tuple[Pat
     with open_store(store_dir, read_only=True) as store:
         for name in ("shared-partners", "year-over-year", "awards-by-issuer"):
             assert _rows(store, name) == _rows(graph, name), name
-    shared = {(r[1], r[2]) for r in _rows(graph, "shared-partners")}
-    assert shared == {("远川科技股份有限公司", "2")}
+    shared = {(r[1], r[2], r[4]) for r in _rows(graph, "shared-partners")}
+    assert shared == {("远川科技股份有限公司", "2", "青禾银行股份有限公司"), ("远川科技股份有限公司", "2", "澄江证券股份有限公司")}
     changes = {(r[1], r[2], r[4], r[5]) for r in _rows(graph, "year-over-year")}
     assert changes == {
         ("2024", "partner", "澄江证券股份有限公司", "new"),
