@@ -34,6 +34,14 @@ class DataSource:
 
 
 @dataclass(frozen=True)
+class WorkerSetup:
+    """The first message to a worker: its data, and its address-space limit in MiB (0 = none)."""
+
+    source: DataSource
+    memory_limit_mb: int = 0
+
+
+@dataclass(frozen=True)
 class QueryRequest:
     """One SPARQL Protocol query operation, already taken apart by the HTTP layer."""
 
@@ -53,11 +61,34 @@ class Reply:
     content_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    # the worker that sent it should be replaced (it hit its memory limit: its heap may stay bloated)
+    replace_worker: bool = False
 
 
 def text_reply(status: int, message: str) -> Reply:
     """A one-line plain-text error or notice."""
     return Reply(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
+
+
+# which limit stopped a query: lets a client tell a timeout from a memory stop without parsing the message
+LIMIT_HEADER = "X-CSRKG-Limit"
+
+
+def limit_reply(limit: str, message: str) -> Reply:
+    """503 for a query stopped by a server limit (``limit`` is ``time`` or ``memory``), like an overload."""
+    reply = text_reply(503, message)
+    reply.headers[LIMIT_HEADER] = limit
+    return reply
+
+
+def memory_reply(limit_mb: int) -> Reply:
+    """The answer to a query that ran out of memory in its worker (which is then replaced)."""
+    reply = limit_reply(
+        "memory",
+        f"query stopped: it needed more memory than the limit of {limit_mb} MB per query worker (--memory-limit)",
+    )
+    reply.replace_worker = True
+    return reply
 
 
 # -----------------------------------------------------------------------------------------------------------
@@ -228,6 +259,23 @@ def open_dataset(source: DataSource) -> tuple[Any, bool]:
     return store, True
 
 
+def apply_memory_limit(limit_mb: int) -> None:
+    """Cap this process's address space (RLIMIT_AS) at ``limit_mb`` MiB; 0 leaves it as it is.
+
+    Why the address space: it is the one limit the kernel enforces on every allocation, Python's and the native
+    query engine's alike. A failed allocation is a MemoryError in Python and an abort in Oxigraph (Rust).
+    """
+    if limit_mb <= 0:
+        return
+    import resource
+
+    wanted = limit_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, wanted))
+
+
 def _ox_store(handle: Any) -> Any:
     """The ``pyoxigraph.Store`` behind what :func:`open_dataset` returned (a ``CsrStore`` has it as ``.ox``)."""
     return getattr(handle, "ox", handle)
@@ -369,14 +417,20 @@ def _one_line(text: str) -> str:
 
 
 def worker_main(conn: Connection) -> None:
-    """Body of a worker process: receive the :class:`DataSource`, open it, say ``ready``, answer until EOF."""
+    """Body of a worker process: receive the :class:`WorkerSetup`, open the data, say ``ready``, answer until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
     try:
-        source = conn.recv()
+        setup: WorkerSetup = conn.recv()
     except (EOFError, OSError):
         return
+    limit = setup.memory_limit_mb
     try:
-        handle, union = open_dataset(source)
+        apply_memory_limit(limit)
+        handle, union = open_dataset(setup.source)
+    except MemoryError:
+        conn.send(("error", f"the worker ran out of memory while opening the data: the memory limit of "
+                            f"{limit} MB (--memory-limit) is too small for it"))
+        return
     except Exception as err:  # reported to the parent, which turns it into a one-line CLI error
         conn.send(("error", _one_line(str(err)) or type(err).__name__))
         return
@@ -388,6 +442,12 @@ def worker_main(conn: Connection) -> None:
             return
         try:
             reply = evaluate(handle, union, req)
+        except MemoryError:
+            reply = memory_reply(limit)
         except Exception as err:  # a bug or a store error: answer 500 and keep serving
             reply = text_reply(500, f"query evaluation failed: {type(err).__name__}: {_one_line(str(err))}")
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except MemoryError:  # pickling a huge answer can fail too (before any byte of it is sent)
+            reply = None  # let the big answer go first
+            conn.send(memory_reply(limit))

@@ -517,6 +517,8 @@ def test_command_line_serves_and_stops_cleanly() -> None:
         conn.close()
         children = _children(proc.pid)
         assert len(children) == 2  # the default two workers
+        for pid in children:  # each under the default memory limit
+            assert _address_space_limit(pid) == str(2048 * 1024 * 1024)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0
         assert proc.stdout.read() == ""  # stdout is for data: the server writes none
@@ -526,3 +528,143 @@ def test_command_line_serves_and_stops_cleanly() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# -----------------------------------------------------------------------------------------------------------
+# the memory limit (RLIMIT_AS of each worker)
+
+# Oxigraph builds a 256 MB string (and keeps the halves it was built from): ~800 MB more than the worker's
+# baseline, allocated in native code, which aborts the worker when the allocation fails
+NATIVE_HOG = "SELECT (STRLEN(?s24) AS ?n) WHERE { BIND(\"0123456789abcdef\" AS ?s0) %s }" % " ".join(
+    f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(24)
+)
+# 200 rows of a 1 MB string each: cheap for Oxigraph (row by row), but the worker holds all 200 MB of them in
+# Python and then serialises them (json.dumps needs as much again): a MemoryError in Python, not an abort
+PYTHON_HOG = "SELECT ?k ?s16 WHERE { VALUES ?k { %s } BIND(\"0123456789abcdef\" AS ?s0) %s }" % (
+    " ".join(str(k) for k in range(200)),
+    " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(16)),
+)
+HEADROOM_MB = 300  # what a query may allocate above the worker's baseline in the memory tests
+
+
+def _proc_status(pid: int, field: str) -> int:
+    """A kB field of /proc/PID/status (VmSize, VmRSS, ...), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024
+    raise KeyError(field)
+
+
+def _address_space_limit(pid: int) -> str:
+    """The soft 'Max address space' of /proc/PID/limits ('unlimited' or bytes)."""
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max address space"):
+            return line.split()[3]
+    raise KeyError("Max address space")
+
+
+def _worker_pids(srv: SparqlServer) -> set[int]:
+    return {worker.process.pid for worker in srv.pool._all}
+
+
+@pytest.fixture(scope="module")
+def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kg.store import open_store
+
+    store_dir = tmp_path_factory.mktemp("serve-store") / "store"
+    with open_store(store_dir) as store:
+        store.put_report(Graph().parse(MINI, format="turtle"))
+    return store_dir
+
+
+@pytest.fixture(scope="module")
+def worker_baseline_mb(mini_store: Path) -> int:
+    """The address space (VSZ) of a store worker before any query, from a server without a memory limit.
+
+    The same server shows that NATIVE_HOG is a valid query that succeeds when nothing stops it.
+    """
+    srv, thread = _start(DataSource(store_dir=str(mini_store)),
+                         ServeConfig(port=0, workers=1, timeout=30, memory_limit_mb=0, quiet=True))
+    try:
+        (pid,) = _worker_pids(srv)
+        assert _address_space_limit(pid) == "unlimited"
+        baseline = _proc_status(pid, "VmSize")
+        answer = get(srv, NATIVE_HOG, accept=SRJ)
+        assert answer.status == 200, answer.text
+        assert answer.json()["results"]["bindings"][0]["n"]["value"] == str(16 * 2**24)
+        assert _proc_status(pid, "VmPeak") > baseline + HEADROOM_MB + 300  # it really needs far more
+    finally:
+        _stop(srv, thread)
+    return baseline
+
+
+def _assert_memory_stop(mini_store: Path, baseline_mb: int, query: str) -> None:
+    """A server with one worker limited to its baseline + HEADROOM_MB: ``query`` is stopped with 503 and
+    X-CSRKG-Limit: memory, its worker replaced, and the next query answered (by the replacement).
+
+    The server starts here, not in a fixture, so that its workers inherit the stderr that capfd captures.
+    """
+    limit = baseline_mb + HEADROOM_MB
+    srv, thread = _start(DataSource(store_dir=str(mini_store)),
+                         ServeConfig(port=0, workers=1, timeout=30, memory_limit_mb=limit, quiet=True))
+    try:
+        _check_memory_stop(srv, query)
+    finally:
+        _stop(srv, thread)
+
+
+def _check_memory_stop(srv: SparqlServer, query: str) -> None:
+    before = _worker_pids(srv)
+    (pid,) = before
+    limit = srv.config.memory_limit_mb
+    assert _address_space_limit(pid) == str(limit * 1024 * 1024)
+    answer = get(srv, query, accept=SRJ)
+    assert answer.status == 503, answer.text
+    assert answer.headers["X-CSRKG-Limit"] == "memory"
+    assert f"memory than the limit of {limit} MB" in answer.text
+    after = _worker_pids(srv)
+    assert len(after) == 1 and after != before  # replaced ...
+    assert not Path(f"/proc/{pid}").exists()  # ... and the old one reaped
+    answer = get(srv, LABELS, accept=SRJ)  # served by the new worker, under the same limit
+    assert answer.status == 200
+    assert [(b["s"]["value"], b["label"]["value"]) for b in answer.json()["results"]["bindings"]] == expected_labels()
+    assert _address_space_limit(next(iter(_worker_pids(srv)))) == str(limit * 1024 * 1024)
+
+
+def test_memory_limit_stops_a_native_allocation_and_the_endpoint_recovers(
+        mini_store: Path, worker_baseline_mb: int, capfd: pytest.CaptureFixture[str]) -> None:
+    _assert_memory_stop(mini_store, worker_baseline_mb, NATIVE_HOG)
+    assert "memory allocation of" in capfd.readouterr().err  # Rust's message before it aborted the worker
+
+
+def test_memory_limit_stops_a_python_memory_error_and_the_endpoint_recovers(
+        mini_store: Path, worker_baseline_mb: int, capfd: pytest.CaptureFixture[str]) -> None:
+    _assert_memory_stop(mini_store, worker_baseline_mb, PYTHON_HOG)
+    assert "memory allocation of" not in capfd.readouterr().err  # the worker caught a MemoryError and answered
+
+
+def test_timeout_says_which_limit(server: SparqlServer) -> None:
+    answer = get(server, RUNAWAY)
+    assert answer.status == 503 and answer.headers["X-CSRKG-Limit"] == "time"
+    assert get(server, LABELS).headers.get("X-CSRKG-Limit") is None
+
+
+def test_memory_limit_too_small_to_open_the_data_is_a_one_line_error(mini_store: Path) -> None:
+    from kg.errors import CsrKgError
+
+    with pytest.raises(CsrKgError, match=r"out of memory while opening the data: the memory limit of 64 MB"):
+        make_server(DataSource(store_dir=str(mini_store)),
+                    ServeConfig(port=0, workers=1, memory_limit_mb=64, quiet=True))
+
+
+def test_memory_limit_option() -> None:
+    import argparse
+
+    from kg.commands import serve as serve_command
+
+    parser = argparse.ArgumentParser()
+    serve_command.register(parser.add_subparsers())
+    assert parser.parse_args(["serve", str(MINI)]).memory_limit == ServeConfig().memory_limit_mb == 2048
+    assert parser.parse_args(["serve", str(MINI), "--memory-limit", "0"]).memory_limit == 0
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", str(MINI), "--memory-limit", "-1"])
