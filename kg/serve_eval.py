@@ -11,6 +11,7 @@ rejects is refused.
 """
 from __future__ import annotations
 
+import gc
 import json
 import signal
 from dataclasses import dataclass, field
@@ -259,6 +260,52 @@ def open_dataset(source: DataSource) -> tuple[Any, bool]:
     return store, True
 
 
+class ServedData:
+    """A worker's open data. A store is reopened, between two queries, after a csrkg writer changed it.
+
+    Why reopen rather than follow: Oxigraph 0.5 only opens a store read-only (no secondary mode that catches
+    up with the writer), and such an instance does not see later writes. The writers mark each finished write
+    (:func:`kg.store.mark_generation`), so the check before a query is one small file read.
+    """
+
+    def __init__(self, source: DataSource) -> None:
+        self.source = source
+        self.generation = self._marker()
+        self.handle, self.union = open_dataset(source)
+
+    def _marker(self) -> str | None:
+        if not self.source.store_dir:
+            return None
+        from kg.store import read_generation
+
+        return read_generation(self.source.store_dir).token
+
+    def changed(self) -> bool:
+        """True when the store has been written since it was opened here (or is being written now)."""
+        return self._marker() != self.generation
+
+    def refresh(self) -> None:
+        """Reopen the store if a write finished since it was opened; keep the old one while a write runs."""
+        if not self.source.store_dir:
+            return
+        from kg.store import read_generation
+
+        marker = read_generation(self.source.store_dir)
+        if marker.token == self.generation or not marker.settled:
+            return
+        try:
+            handle, union = open_dataset(self.source)
+        except Exception:  # a writer got in between: keep serving the old data, try again next query
+            return
+        if self._marker() != marker.token:  # a write started while we opened: what we see may be half of it
+            return
+        self.handle, self.union, self.generation = handle, union, marker.token
+        # the old instance is often still referenced from the frames of the last query that the guard parser's
+        # exceptions keep in reference cycles; collect them now, so that its files (deleted by the writer's
+        # compaction, still open) are closed at once rather than at some later collection, one store per write
+        gc.collect()
+
+
 def apply_memory_limit(limit_mb: int) -> None:
     """Cap this process's address space (RLIMIT_AS) at ``limit_mb`` MiB; 0 leaves it as it is.
 
@@ -426,7 +473,7 @@ def worker_main(conn: Connection) -> None:
     limit = setup.memory_limit_mb
     try:
         apply_memory_limit(limit)
-        handle, union = open_dataset(setup.source)
+        data = ServedData(setup.source)
     except MemoryError:
         conn.send(("error", f"the worker ran out of memory while opening the data: the memory limit of "
                             f"{limit} MB (--memory-limit) is too small for it"))
@@ -440,12 +487,16 @@ def worker_main(conn: Connection) -> None:
             req = conn.recv()
         except (EOFError, OSError):
             return
+        data.refresh()
         try:
-            reply = evaluate(handle, union, req)
+            reply = evaluate(data.handle, data.union, req)
         except MemoryError:
             reply = memory_reply(limit)
-        except Exception as err:  # a bug or a store error: answer 500 and keep serving
-            reply = text_reply(500, f"query evaluation failed: {type(err).__name__}: {_one_line(str(err))}")
+        except Exception as err:  # a bug or a store error: answer and keep serving
+            if data.changed():  # the store was rewritten under this query (a read-only view is not isolated)
+                reply = text_reply(503, "the store is being updated (csrkg load, build or remove); try again")
+            else:
+                reply = text_reply(500, f"query evaluation failed: {type(err).__name__}: {_one_line(str(err))}")
         try:
             conn.send(reply)
         except MemoryError:  # pickling a huge answer can fail too (before any byte of it is sent)

@@ -668,3 +668,114 @@ def test_memory_limit_option() -> None:
     assert parser.parse_args(["serve", str(MINI), "--memory-limit", "0"]).memory_limit == 0
     with pytest.raises(SystemExit):
         parser.parse_args(["serve", str(MINI), "--memory-limit", "-1"])
+
+
+# -----------------------------------------------------------------------------------------------------------
+# a store written while it is served
+
+STORE_MINI = ROOT / "tests" / "data" / "store_mini.ttl"
+STORE_MINI_B = ROOT / "tests" / "data" / "store_mini_b.ttl"
+REPORTS = "SELECT ?r WHERE { GRAPH ?r { ?r a <https://w3id.org/csr-kg/ontology#Report> } } ORDER BY ?r"
+R2024 = "https://w3id.org/csr-kg/resource/report/changqing-2024-csr"
+R2025 = "https://w3id.org/csr-kg/resource/report/changqing-2025-csr"
+
+
+def _csrkg(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command line in its own process, as a user would run it next to the server."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def _served_reports(srv: SparqlServer, times: int) -> list[list[str]]:
+    """The reports the endpoint sees, asked ``times`` times in a row (the idle workers take turns)."""
+    out = []
+    for _ in range(times):
+        answer = get(srv, REPORTS, accept=SRJ)
+        assert answer.status == 200, answer.text
+        out.append([b["r"]["value"] for b in answer.json()["results"]["bindings"]])
+    return out
+
+
+@pytest.fixture
+def store_server(tmp_path: Path):
+    """Two workers serving a fresh store that holds the 2024 report."""
+    store_dir = tmp_path / "store"
+    assert _csrkg("load", str(STORE_MINI), "--store", str(store_dir)).returncode == 0
+    srv, thread = _start(DataSource(store_dir=str(store_dir)), ServeConfig(port=0, workers=2, quiet=True))
+    yield srv, store_dir
+    _stop(srv, thread)
+
+
+def test_store_served_sees_load_and_remove_without_restart(store_server) -> None:
+    srv, store_dir = store_server
+    workers = _worker_pids(srv)
+    assert _served_reports(srv, 4) == [[R2024]] * 4
+    done = _csrkg("load", str(STORE_MINI_B), "--store", str(store_dir))
+    assert done.returncode == 0, done.stderr
+    assert _served_reports(srv, 4) == [[R2024, R2025]] * 4  # both workers reopened
+    done = _csrkg("remove", "changqing-2024-csr", "--store", str(store_dir))
+    assert done.returncode == 0, done.stderr
+    assert _served_reports(srv, 4) == [[R2025]] * 4
+    assert _worker_pids(srv) == workers  # reopened in place: no worker was restarted
+
+
+def _deleted_files_open(pid: int, directory: Path) -> list[str]:
+    """The files of ``directory`` that process ``pid`` holds open although they have been deleted."""
+    out = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(f"{directory}/") and target.endswith(" (deleted)"):
+            out.append(target)
+    return out
+
+
+def test_store_served_lets_go_of_the_old_store_after_writes(store_server) -> None:
+    """A reopened worker closes the instance it replaced: the files the writers delete (compaction) are not held."""
+    srv, store_dir = store_server
+    for _ in range(2):
+        assert _csrkg("load", str(STORE_MINI_B), "--store", str(store_dir)).returncode == 0
+        assert _served_reports(srv, 2) == [[R2024, R2025]] * 2
+        assert _csrkg("remove", "changqing-2025-csr", "--store", str(store_dir)).returncode == 0
+        assert _served_reports(srv, 2) == [[R2024]] * 2
+    for pid in _worker_pids(srv):
+        assert _deleted_files_open(pid, store_dir.resolve()) == []
+
+
+def test_store_served_keeps_its_data_while_a_write_runs(store_server) -> None:
+    """A writer that holds the store (between open and close) is not read half-way: the old data is served."""
+    from kg.store import open_store
+
+    srv, store_dir = store_server
+    writer = open_store(store_dir)
+    try:
+        writer.put_report(Graph().parse(STORE_MINI_B, format="turtle"))  # written and flushed, not yet closed
+        assert _served_reports(srv, 4) == [[R2024]] * 4
+    finally:
+        writer.close()
+    assert _served_reports(srv, 4) == [[R2024, R2025]] * 4
+
+
+WRITER_THAT_DIES = """
+import os, sys
+from rdflib import Graph
+from kg.store import open_store
+store = open_store(sys.argv[1])
+store.put_report(Graph().parse(sys.argv[2], format="turtle"))
+os._exit(3)  # dies without close(): the marker still says 'writing'
+"""
+
+
+def test_store_served_is_not_frozen_by_a_writer_that_died(store_server) -> None:
+    from kg.store import read_generation
+
+    srv, store_dir = store_server
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    died = subprocess.run([sys.executable, "-c", WRITER_THAT_DIES, str(store_dir), str(STORE_MINI_B)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert died.returncode == 3, died.stderr
+    marker = read_generation(store_dir)
+    assert marker.writing and marker.settled  # its writer is gone
+    assert _served_reports(srv, 4) == [[R2024, R2025]] * 4

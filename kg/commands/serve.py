@@ -47,12 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Serve a graph file (Turtle) or an on-disk store as a read-only SPARQL 1.1 Protocol endpoint at "
             "/sparql, with a query page at /. Updates and SERVICE are refused; each query has a time limit, "
             "a memory limit and a row limit (rows beyond it are cut off and the answer carries "
-            "X-CSRKG-Truncated: true)."
+            "X-CSRKG-Truncated: true). A store is reopened after csrkg load, build --store or remove wrote it."
         ),
     )
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("graph", nargs="?", metavar="GRAPH_FILE", help="a Turtle graph written by csrkg build")
-    source.add_argument("--store", metavar="DIR", help="an on-disk store written by csrkg load (opened read-only)")
+    source.add_argument("--store", metavar="DIR",
+                        help="an on-disk store written by csrkg load (opened read-only, reopened after each write)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, loopback only)")
     p.add_argument("--port", type=_port, default=7878, help="port (default: 7878; 0 = any free port)")
     p.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
