@@ -1,7 +1,7 @@
 """`csrkg serve`: a read-only SPARQL 1.1 Protocol endpoint over a graph file or an on-disk store.
 
 HTTP layer: the standard library's ``ThreadingHTTPServer``. The endpoint has four routes and no sessions;
-the parts that need care (time limits, isolation of a runaway query) live in worker processes
+the parts that need care (time and memory limits, isolation of a runaway query) live in worker processes
 (:mod:`kg.serve_pool`), so a web framework would add a dependency and little else. It binds to loopback by
 default and then also refuses foreign ``Host`` headers, so that a web page cannot reach it by DNS rebinding.
 
@@ -27,6 +27,9 @@ from kg.serve_pool import WorkerPool
 from kg.vocab import QUERIES_DIR, TEMPLATE_DIR
 
 MAX_BODY = 1024 * 1024  # bytes of a POST body; a SPARQL query is text, a megabyte is generous
+# address space per query worker (RLIMIT_AS), MiB. A worker takes about 200 MB of it before any query (Python,
+# rdflib, pyoxigraph, RocksDB's threads; ~280 MB at its peak while opening a store), so a query gets ~1.8 GB
+DEFAULT_MEMORY_LIMIT_MB = 2048
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 FORMAT_LABELS = {
     "json": "JSON (SPARQL results)",
@@ -56,6 +59,7 @@ class ServeConfig:
     timeout: float = 10.0
     max_rows: int = 10000
     workers: int = 2
+    memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB  # per worker; 0 = none
     max_body: int = MAX_BODY
     queries_dir: Path = QUERIES_DIR
     quiet: bool = False
@@ -337,7 +341,7 @@ def make_server(source: DataSource, config: ServeConfig) -> SparqlServer:
     """
     from extract.errors import CsrKgError, Errors
 
-    pool = WorkerPool(source, size=config.workers)
+    pool = WorkerPool(source, size=config.workers, memory_limit_mb=config.memory_limit_mb)
     pool.start()
     try:
         return SparqlServer(config, pool)

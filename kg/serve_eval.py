@@ -11,6 +11,7 @@ rejects is refused.
 """
 from __future__ import annotations
 
+import gc
 import json
 import signal
 from dataclasses import dataclass, field
@@ -35,6 +36,14 @@ class DataSource:
 
 
 @dataclass(frozen=True)
+class WorkerSetup:
+    """The first message to a worker: its data, and its address-space limit in MiB (0 = none)."""
+
+    source: DataSource
+    memory_limit_mb: int = 0
+
+
+@dataclass(frozen=True)
 class QueryRequest:
     """One SPARQL Protocol query operation, already taken apart by the HTTP layer."""
 
@@ -54,11 +63,34 @@ class Reply:
     content_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    # the worker that sent it should be replaced (it hit its memory limit: its heap may stay bloated)
+    replace_worker: bool = False
 
 
 def text_reply(status: int, message: str) -> Reply:
     """A one-line plain-text error or notice."""
     return Reply(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
+
+
+# which limit stopped a query: lets a client tell a timeout from a memory stop without parsing the message
+LIMIT_HEADER = "X-CSRKG-Limit"
+
+
+def limit_reply(limit: str, message: str) -> Reply:
+    """503 for a query stopped by a server limit (``limit`` is ``time`` or ``memory``), like an overload."""
+    reply = text_reply(503, message)
+    reply.headers[LIMIT_HEADER] = limit
+    return reply
+
+
+def memory_reply(limit_mb: int) -> Reply:
+    """The answer to a query that ran out of memory in its worker (which is then replaced)."""
+    reply = limit_reply(
+        "memory",
+        f"query stopped: it needed more memory than the limit of {limit_mb} MB per query worker (--memory-limit)",
+    )
+    reply.replace_worker = True
+    return reply
 
 
 # -----------------------------------------------------------------------------------------------------------
@@ -229,6 +261,69 @@ def open_dataset(source: DataSource) -> tuple[Any, bool]:
     return store, True
 
 
+class ServedData:
+    """A worker's open data. A store is reopened, between two queries, after a csrkg writer changed it.
+
+    Why reopen rather than follow: Oxigraph 0.5 only opens a store read-only (no secondary mode that catches
+    up with the writer), and such an instance does not see later writes. The writers mark each finished write
+    (:func:`kg.store.mark_generation`), so the check before a query is one small file read.
+    """
+
+    def __init__(self, source: DataSource) -> None:
+        self.source = source
+        self.generation = self._marker()
+        self.handle, self.union = open_dataset(source)
+
+    def _marker(self) -> str | None:
+        if not self.source.store_dir:
+            return None
+        from kg.store import read_generation
+
+        return read_generation(self.source.store_dir).token
+
+    def changed(self) -> bool:
+        """True when the store has been written since it was opened here (or is being written now)."""
+        return self._marker() != self.generation
+
+    def refresh(self) -> None:
+        """Reopen the store if a write finished since it was opened; keep the old one while a write runs."""
+        if not self.source.store_dir:
+            return
+        from kg.store import read_generation
+
+        marker = read_generation(self.source.store_dir)
+        if marker.token == self.generation or not marker.settled:
+            return
+        try:
+            handle, union = open_dataset(self.source)
+        except Exception:  # a writer got in between: keep serving the old data, try again next query
+            return
+        if self._marker() != marker.token:  # a write started while we opened: what we see may be half of it
+            return
+        self.handle, self.union, self.generation = handle, union, marker.token
+        # the old instance is often still referenced from the frames of the last query that the guard parser's
+        # exceptions keep in reference cycles; collect them now, so that its files (deleted by the writer's
+        # compaction, still open) are closed at once rather than at some later collection, one store per write
+        gc.collect()
+
+
+def apply_memory_limit(limit_mb: int) -> None:
+    """Cap this process's address space (RLIMIT_AS) at ``limit_mb`` MiB; 0 leaves it as it is.
+
+    Why the address space: it is the one limit the kernel enforces on every allocation, Python's and the native
+    query engine's alike. A failed allocation is a MemoryError in Python and an abort in Oxigraph (Rust).
+    """
+    if limit_mb <= 0:
+        return
+    import resource
+
+    wanted = limit_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, wanted))
+
+
 def _ox_store(handle: Any) -> Any:
     """The ``pyoxigraph.Store`` behind what :func:`open_dataset` returned (a ``CsrStore`` has it as ``.ox``)."""
     return getattr(handle, "ox", handle)
@@ -356,14 +451,20 @@ def answer_request(store_handle: Any, union: bool, req: QueryRequest) -> Reply:
 
 
 def worker_main(conn: Connection) -> None:
-    """Body of a worker process: receive the :class:`DataSource`, open it, say ``ready``, answer until EOF."""
+    """Body of a worker process: receive the :class:`WorkerSetup`, open the data, say ``ready``, answer until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
     try:
-        source = conn.recv()
+        setup: WorkerSetup = conn.recv()
     except (EOFError, OSError):
         return
+    limit = setup.memory_limit_mb
     try:
-        handle, union = open_dataset(source)
+        apply_memory_limit(limit)
+        data = ServedData(setup.source)
+    except MemoryError:
+        conn.send(("error", f"the worker ran out of memory while opening the data: the memory limit of "
+                            f"{limit} MB (--memory-limit) is too small for it"))
+        return
     except Exception as err:  # reported to the parent, which turns it into a one-line CLI error
         conn.send(("error", one_line(str(err)) or type(err).__name__))
         return
@@ -373,8 +474,18 @@ def worker_main(conn: Connection) -> None:
             req = conn.recv()
         except (EOFError, OSError):
             return
+        data.refresh()
         try:
-            reply = answer_request(handle, union, req)
-        except Exception as err:  # a bug or a store error: answer 500 and keep serving
-            reply = text_reply(500, f"query evaluation failed: {type(err).__name__}: {one_line(str(err))}")
-        conn.send(reply)
+            reply = answer_request(data.handle, data.union, req)
+        except MemoryError:
+            reply = memory_reply(limit)
+        except Exception as err:  # a bug or a store error: answer and keep serving
+            if data.changed():  # the store was rewritten under this query (a read-only view is not isolated)
+                reply = text_reply(503, "the store is being updated (csrkg load, build or remove); try again")
+            else:
+                reply = text_reply(500, f"query evaluation failed: {type(err).__name__}: {one_line(str(err))}")
+        try:
+            conn.send(reply)
+        except MemoryError:  # pickling a huge answer can fail too (before any byte of it is sent)
+            reply = None  # let the big answer go first
+            conn.send(memory_reply(limit))

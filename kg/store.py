@@ -15,13 +15,17 @@ bundled queries therefore use ``DISTINCT`` / ``COUNT(DISTINCT …)`` (Virtuoso b
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDFS, Graph, URIRef
 
 from extract.errors import CsrKgError, Errors, InputError, one_line
+from kg.atomic import atomic_write
 from kg.named_graphs import split_by_report
 from kg.rdfterms import canonical, from_ox, to_ox
 from kg.vocab import CSR, ONTOLOGY_FILE, ONTOLOGY_IRI
@@ -52,11 +56,12 @@ class CsrStore:
         self.close()
 
     def close(self) -> None:
-        """Flush and release the RocksDB lock (the store cannot be used afterwards)."""
+        """Flush, mark a new generation (a running `csrkg serve` then reopens), release the RocksDB lock."""
         if self._store is None:
             return
         if not self.read_only:
             self._store.flush()
+            mark_generation(self.path, writing=False)  # still holding the lock: writers mark one at a time
         self._store = None  # type: ignore[assignment]
 
     @property
@@ -184,6 +189,59 @@ def _nn(iri: str) -> Any:
     return ox.NamedNode(iri)
 
 
+# ---------------------------------------------------------------------------------------------------------
+# the generation marker: how readers that stay open (csrkg serve) learn that the store changed
+#
+# Oxigraph 0.5 has no secondary (catch-up) mode, and reading through a read-only instance while another process
+# writes is undefined, so a long-lived reader must reopen after a write, and not during one. Every writer that
+# goes through open_store therefore replaces GENERATION_FILE in the store directory: "writing PID TOKEN" right
+# after it took the RocksDB lock, "done PID TOKEN" after its final flush. A reader reopens when the token differs
+# from the one it opened and the store is settled (done, or the writing process is gone: a crashed writer).
+
+GENERATION_FILE = "csrkg-generation"
+
+
+@dataclass(frozen=True)
+class Generation:
+    """The contents of a store's generation marker (``token`` is None for a store no csrkg writer marked)."""
+
+    token: str | None
+    writing: bool = False
+    pid: int = 0
+
+    @property
+    def settled(self) -> bool:
+        """True unless a live process is writing the store right now."""
+        return not self.writing or not _alive(self.pid)
+
+
+def mark_generation(path: str | os.PathLike[str], writing: bool) -> None:
+    """Replace the marker of the store at ``path`` (atomically, so a reader never sees half of it)."""
+    token = f"{time.time_ns()}-{secrets.token_hex(4)}"
+    atomic_write(Path(path) / GENERATION_FILE, f"{'writing' if writing else 'done'} {os.getpid()} {token}\n")
+
+
+def read_generation(path: str | os.PathLike[str]) -> Generation:
+    """The marker of the store at ``path``; an absent or unreadable marker is ``Generation(None)``."""
+    try:
+        state, pid, token = (Path(path) / GENERATION_FILE).read_text(encoding="utf-8").split()
+        return Generation(token, writing=state == "writing", pid=int(pid))
+    except (OSError, ValueError):
+        return Generation(None)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
+
+
 def open_store(path: str | os.PathLike[str], read_only: bool = False) -> CsrStore:
     """Open (creating the directory if needed) the store at ``path``; read-only stores must exist."""
     import pyoxigraph as ox
@@ -198,6 +256,7 @@ def open_store(path: str | os.PathLike[str], read_only: bool = False) -> CsrStor
             raise InputError(Errors.E071, path=target)
         target.mkdir(parents=True, exist_ok=True)
         store = CsrStore(ox.Store(str(target)), target, False)
+        mark_generation(target, writing=True)  # we hold the RocksDB lock now: readers wait for our close()
     except OSError as err:
         raise CsrKgError(Errors.E072, path=target, reason=one_line(str(err))) from err
     if not store.has_ontology():

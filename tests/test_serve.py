@@ -517,6 +517,8 @@ def test_command_line_serves_and_stops_cleanly() -> None:
         conn.close()
         children = _children(proc.pid)
         assert len(children) == 2  # the default two workers
+        for pid in children:  # each under the default memory limit
+            assert _address_space_limit(pid) == str(2048 * 1024 * 1024)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0
         assert proc.stdout.read() == ""  # stdout is for data: the server writes none
@@ -526,3 +528,254 @@ def test_command_line_serves_and_stops_cleanly() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# -----------------------------------------------------------------------------------------------------------
+# the memory limit (RLIMIT_AS of each worker)
+
+# Oxigraph builds a 256 MB string (and keeps the halves it was built from): ~800 MB more than the worker's
+# baseline, allocated in native code, which aborts the worker when the allocation fails
+NATIVE_HOG = "SELECT (STRLEN(?s24) AS ?n) WHERE { BIND(\"0123456789abcdef\" AS ?s0) %s }" % " ".join(
+    f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(24)
+)
+# 200 rows of a 1 MB string each: cheap for Oxigraph (row by row), but the worker holds all 200 MB of them in
+# Python and then serialises them (json.dumps needs as much again): a MemoryError in Python, not an abort
+PYTHON_HOG = "SELECT ?k ?s16 WHERE { VALUES ?k { %s } BIND(\"0123456789abcdef\" AS ?s0) %s }" % (
+    " ".join(str(k) for k in range(200)),
+    " ".join(f"BIND(CONCAT(?s{i}, ?s{i}) AS ?s{i + 1})" for i in range(16)),
+)
+HEADROOM_MB = 300  # what a query may allocate above the worker's baseline in the memory tests
+
+
+def _proc_status(pid: int, field: str) -> int:
+    """A kB field of /proc/PID/status (VmSize, VmRSS, ...), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024
+    raise KeyError(field)
+
+
+def _address_space_limit(pid: int) -> str:
+    """The soft 'Max address space' of /proc/PID/limits ('unlimited' or bytes)."""
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max address space"):
+            return line.split()[3]
+    raise KeyError("Max address space")
+
+
+def _worker_pids(srv: SparqlServer) -> set[int]:
+    return {worker.process.pid for worker in srv.pool._all}
+
+
+@pytest.fixture(scope="module")
+def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kg.store import open_store
+
+    store_dir = tmp_path_factory.mktemp("serve-store") / "store"
+    with open_store(store_dir) as store:
+        store.put_report(Graph().parse(MINI, format="turtle"))
+    return store_dir
+
+
+@pytest.fixture(scope="module")
+def worker_baseline_mb(mini_store: Path) -> int:
+    """The address space (VSZ) of a store worker before any query, from a server without a memory limit.
+
+    The same server shows that NATIVE_HOG is a valid query that succeeds when nothing stops it.
+    """
+    srv, thread = _start(DataSource(store_dir=str(mini_store)),
+                         ServeConfig(port=0, workers=1, timeout=30, memory_limit_mb=0, quiet=True))
+    try:
+        (pid,) = _worker_pids(srv)
+        assert _address_space_limit(pid) == "unlimited"
+        baseline = _proc_status(pid, "VmSize")
+        answer = get(srv, NATIVE_HOG, accept=SRJ)
+        assert answer.status == 200, answer.text
+        assert answer.json()["results"]["bindings"][0]["n"]["value"] == str(16 * 2**24)
+        assert _proc_status(pid, "VmPeak") > baseline + HEADROOM_MB + 300  # it really needs far more
+    finally:
+        _stop(srv, thread)
+    return baseline
+
+
+def _assert_memory_stop(mini_store: Path, baseline_mb: int, query: str) -> None:
+    """A server with one worker limited to its baseline + HEADROOM_MB: ``query`` is stopped with 503 and
+    X-CSRKG-Limit: memory, its worker replaced, and the next query answered (by the replacement).
+
+    The server starts here, not in a fixture, so that its workers inherit the stderr that capfd captures.
+    """
+    limit = baseline_mb + HEADROOM_MB
+    srv, thread = _start(DataSource(store_dir=str(mini_store)),
+                         ServeConfig(port=0, workers=1, timeout=30, memory_limit_mb=limit, quiet=True))
+    try:
+        _check_memory_stop(srv, query)
+    finally:
+        _stop(srv, thread)
+
+
+def _check_memory_stop(srv: SparqlServer, query: str) -> None:
+    before = _worker_pids(srv)
+    (pid,) = before
+    limit = srv.config.memory_limit_mb
+    assert _address_space_limit(pid) == str(limit * 1024 * 1024)
+    answer = get(srv, query, accept=SRJ)
+    assert answer.status == 503, answer.text
+    assert answer.headers["X-CSRKG-Limit"] == "memory"
+    assert f"memory than the limit of {limit} MB" in answer.text
+    after = _worker_pids(srv)
+    assert len(after) == 1 and after != before  # replaced ...
+    assert not Path(f"/proc/{pid}").exists()  # ... and the old one reaped
+    answer = get(srv, LABELS, accept=SRJ)  # served by the new worker, under the same limit
+    assert answer.status == 200
+    assert [(b["s"]["value"], b["label"]["value"]) for b in answer.json()["results"]["bindings"]] == expected_labels()
+    assert _address_space_limit(next(iter(_worker_pids(srv)))) == str(limit * 1024 * 1024)
+
+
+def test_memory_limit_stops_a_native_allocation_and_the_endpoint_recovers(
+        mini_store: Path, worker_baseline_mb: int, capfd: pytest.CaptureFixture[str]) -> None:
+    _assert_memory_stop(mini_store, worker_baseline_mb, NATIVE_HOG)
+    assert "memory allocation of" in capfd.readouterr().err  # Rust's message before it aborted the worker
+
+
+def test_memory_limit_stops_a_python_memory_error_and_the_endpoint_recovers(
+        mini_store: Path, worker_baseline_mb: int, capfd: pytest.CaptureFixture[str]) -> None:
+    _assert_memory_stop(mini_store, worker_baseline_mb, PYTHON_HOG)
+    assert "memory allocation of" not in capfd.readouterr().err  # the worker caught a MemoryError and answered
+
+
+def test_timeout_says_which_limit(server: SparqlServer) -> None:
+    answer = get(server, RUNAWAY)
+    assert answer.status == 503 and answer.headers["X-CSRKG-Limit"] == "time"
+    assert get(server, LABELS).headers.get("X-CSRKG-Limit") is None
+
+
+def test_memory_limit_too_small_to_open_the_data_is_a_one_line_error(mini_store: Path) -> None:
+    from extract.errors import CsrKgError
+
+    with pytest.raises(CsrKgError, match=r"\[E101\] .*out of memory while opening the data: the memory limit of 64 MB"):
+        make_server(DataSource(store_dir=str(mini_store)),
+                    ServeConfig(port=0, workers=1, memory_limit_mb=64, quiet=True))
+
+
+def test_memory_limit_option() -> None:
+    import argparse
+
+    from kg.commands import serve as serve_command
+
+    parser = argparse.ArgumentParser()
+    serve_command.register(parser.add_subparsers())
+    assert parser.parse_args(["serve", str(MINI)]).memory_limit == ServeConfig().memory_limit_mb == 2048
+    assert parser.parse_args(["serve", str(MINI), "--memory-limit", "0"]).memory_limit == 0
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", str(MINI), "--memory-limit", "-1"])
+
+
+# -----------------------------------------------------------------------------------------------------------
+# a store written while it is served
+
+STORE_MINI = ROOT / "tests" / "data" / "store_mini.ttl"
+STORE_MINI_B = ROOT / "tests" / "data" / "store_mini_b.ttl"
+REPORTS = "SELECT ?r WHERE { GRAPH ?r { ?r a <https://w3id.org/csr-kg/ontology#Report> } } ORDER BY ?r"
+R2024 = "https://w3id.org/csr-kg/resource/report/changqing-2024-csr"
+R2025 = "https://w3id.org/csr-kg/resource/report/changqing-2025-csr"
+
+
+def _csrkg(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command line in its own process, as a user would run it next to the server."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def _served_reports(srv: SparqlServer, times: int) -> list[list[str]]:
+    """The reports the endpoint sees, asked ``times`` times in a row (the idle workers take turns)."""
+    out = []
+    for _ in range(times):
+        answer = get(srv, REPORTS, accept=SRJ)
+        assert answer.status == 200, answer.text
+        out.append([b["r"]["value"] for b in answer.json()["results"]["bindings"]])
+    return out
+
+
+@pytest.fixture
+def store_server(tmp_path: Path):
+    """Two workers serving a fresh store that holds the 2024 report."""
+    store_dir = tmp_path / "store"
+    assert _csrkg("load", str(STORE_MINI), "--store", str(store_dir)).returncode == 0
+    srv, thread = _start(DataSource(store_dir=str(store_dir)), ServeConfig(port=0, workers=2, quiet=True))
+    yield srv, store_dir
+    _stop(srv, thread)
+
+
+def test_store_served_sees_load_and_remove_without_restart(store_server) -> None:
+    srv, store_dir = store_server
+    workers = _worker_pids(srv)
+    assert _served_reports(srv, 4) == [[R2024]] * 4
+    done = _csrkg("load", str(STORE_MINI_B), "--store", str(store_dir))
+    assert done.returncode == 0, done.stderr
+    assert _served_reports(srv, 4) == [[R2024, R2025]] * 4  # both workers reopened
+    done = _csrkg("remove", "changqing-2024-csr", "--store", str(store_dir))
+    assert done.returncode == 0, done.stderr
+    assert _served_reports(srv, 4) == [[R2025]] * 4
+    assert _worker_pids(srv) == workers  # reopened in place: no worker was restarted
+
+
+def _deleted_files_open(pid: int, directory: Path) -> list[str]:
+    """The files of ``directory`` that process ``pid`` holds open although they have been deleted."""
+    out = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(f"{directory}/") and target.endswith(" (deleted)"):
+            out.append(target)
+    return out
+
+
+def test_store_served_lets_go_of_the_old_store_after_writes(store_server) -> None:
+    """A reopened worker closes the instance it replaced: the files the writers delete (compaction) are not held."""
+    srv, store_dir = store_server
+    for _ in range(2):
+        assert _csrkg("load", str(STORE_MINI_B), "--store", str(store_dir)).returncode == 0
+        assert _served_reports(srv, 2) == [[R2024, R2025]] * 2
+        assert _csrkg("remove", "changqing-2025-csr", "--store", str(store_dir)).returncode == 0
+        assert _served_reports(srv, 2) == [[R2024]] * 2
+    for pid in _worker_pids(srv):
+        assert _deleted_files_open(pid, store_dir.resolve()) == []
+
+
+def test_store_served_keeps_its_data_while_a_write_runs(store_server) -> None:
+    """A writer that holds the store (between open and close) is not read half-way: the old data is served."""
+    from kg.store import open_store
+
+    srv, store_dir = store_server
+    writer = open_store(store_dir)
+    try:
+        writer.put_report(Graph().parse(STORE_MINI_B, format="turtle"))  # written and flushed, not yet closed
+        assert _served_reports(srv, 4) == [[R2024]] * 4
+    finally:
+        writer.close()
+    assert _served_reports(srv, 4) == [[R2024, R2025]] * 4
+
+
+WRITER_THAT_DIES = """
+import os, sys
+from rdflib import Graph
+from kg.store import open_store
+store = open_store(sys.argv[1])
+store.put_report(Graph().parse(sys.argv[2], format="turtle"))
+os._exit(3)  # dies without close(): the marker still says 'writing'
+"""
+
+
+def test_store_served_is_not_frozen_by_a_writer_that_died(store_server) -> None:
+    from kg.store import read_generation
+
+    srv, store_dir = store_server
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    died = subprocess.run([sys.executable, "-c", WRITER_THAT_DIES, str(store_dir), str(STORE_MINI_B)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert died.returncode == 3, died.stderr
+    marker = read_generation(store_dir)
+    assert marker.writing and marker.settled  # its writer is gone
+    assert _served_reports(srv, 4) == [[R2024, R2025]] * 4
