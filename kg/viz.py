@@ -110,15 +110,22 @@ def _int(literal: Literal | None) -> int | None:
     return int(number) if number is not None else None
 
 
-def _report_label(graph: rdflib.Graph, report: Any) -> str:
+def _report_label(graph: rdflib.Graph, report: Any, cache: dict[Any, str] | None = None) -> str:
+    """The report's label, else its file name; ``cache`` memoises it while a page is built (asked per fact)."""
+    if cache is not None and report in cache:
+        return cache[report]
     label = _literal(graph, report, RDFS.label)
     if label is not None:
-        return str(label)
-    source = _literal(graph, report, CSR.sourceFile)
-    return str(source) if source is not None else str(report)
+        text = str(label)
+    else:
+        source = _literal(graph, report, CSR.sourceFile)
+        text = str(source) if source is not None else str(report)
+    if cache is not None:
+        cache[report] = text
+    return text
 
 
-def _facts(graph: rdflib.Graph, node_ids: set[str]) -> list[dict[str, Any]]:
+def _facts(graph: rdflib.Graph, node_ids: set[str], labels: dict[Any, str] | None = None) -> list[dict[str, Any]]:
     """One row per rdf:Statement about a drawn relation, plus one per relation triple without any."""
     facts: list[dict[str, Any]] = []
     evidenced: set[tuple[str, str, str]] = set()
@@ -148,7 +155,7 @@ def _facts(graph: rdflib.Graph, node_ids: set[str]) -> list[dict[str, Any]]:
             row["confidence"] = round(confidence, 3)
         reports = sorted(graph.objects(statement, PROV.wasDerivedFrom), key=str)
         if reports:
-            row["report"] = _report_label(graph, reports[0])
+            row["report"] = _report_label(graph, reports[0], labels)
         amount = _number(_literal(graph, statement, CSR.amountCNY))
         if amount is not None:
             qualifier = _literal(graph, statement, CSR.amountQualifier)
@@ -167,15 +174,15 @@ def _facts(graph: rdflib.Graph, node_ids: set[str]) -> list[dict[str, Any]]:
     return facts
 
 
-def _mentions(graph: rdflib.Graph, node: URIRef) -> list[dict[str, Any]]:
+def _mentions(graph: rdflib.Graph, node: URIRef, labels: dict[Any, str] | None = None) -> list[dict[str, Any]]:
     """Reports that mention the node, with the line of the first mention when known."""
     lines: dict[str, int | None] = {}
     for report in graph.objects(node, CSR.mentionedIn):
-        lines.setdefault(_report_label(graph, report), None)
+        lines.setdefault(_report_label(graph, report, labels), None)
     for mention in graph.objects(node, CSR.hasMention):
         for report in graph.objects(mention, CSR.inReport):
             line = _int(_literal(graph, mention, CSR.line))
-            label = _report_label(graph, report)
+            label = _report_label(graph, report, labels)
             known = lines.get(label)
             lines[label] = line if known is None else (known if line is None else min(known, line))
     return [{"report": r, **({"line": lines[r]} if lines[r] is not None else {})} for r in sorted(lines)]
@@ -196,6 +203,7 @@ def build_payload(graph: rdflib.Graph, *, corpus: Corpus | None = None, net: net
     big = min(net.number_of_nodes(), max_nodes) > BIG_GRAPH_NODES
     # community 0: a node alone in its community (unconnected); the page clusters those together
     community_of = community_of or {}
+    report_labels: dict[Any, str] = {}
     community_size: dict[int, int] = {}
     for community in community_of.values():
         community_size[community] = community_size.get(community, 0) + 1
@@ -220,7 +228,7 @@ def build_payload(graph: rdflib.Graph, *, corpus: Corpus | None = None, net: net
             attrs.append(["Opening date", data["openingDate"]])
         if attrs:
             info["attrs"] = attrs
-        mentions = _mentions(graph, iri)
+        mentions = _mentions(graph, iri, report_labels)
         if mentions:
             info["mentions"] = mentions
         details[node_id] = info
@@ -248,7 +256,7 @@ def build_payload(graph: rdflib.Graph, *, corpus: Corpus | None = None, net: net
         "nodes": nodes,
         "edges": edges,
         "details": details,
-        "facts": _facts(graph, set(details)),
+        "facts": _facts(graph, set(details), report_labels),
         "reports": reports,
         "corpus": described,
         "maxNodes": max_nodes,

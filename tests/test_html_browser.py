@@ -498,3 +498,28 @@ def test_corpus_search_draws_a_hidden_node_with_its_neighbours(corpus_view):
     page.wait_for_timeout(600)
     page.screenshot(path=str(ARTIFACTS / "graph-corpus-search.png"))
     watch.assert_clean()
+
+
+def test_corpus_cluster_click_lists_its_members_and_draws_one(corpus_view):
+    page, watch, _path, _store = corpus_view
+    page.click("#btn-clear")
+    spot = page.evaluate("""() => {
+        const net = window.csrkg.network;
+        const ids = window.csrkg.nodes.getIds().filter(id => id.startsWith("cluster:"));
+        for (const id of ids) {
+            net.moveTo({position: net.getPositions([id])[id], scale: 2.0, animation: false});
+            const dom = net.canvasToDOM(net.getPositions([id])[id]);
+            if (net.getNodeAt(dom) === id) { return {id: id, x: dom.x, y: dom.y}; }
+        }
+        return null; }""")
+    assert spot is not None
+    box = page.locator("#network").bounding_box()
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    page.wait_for_selector(f'#panel-body[data-cluster="{spot["id"]}"]', state="attached", timeout=10_000)
+    members = page.eval_on_selector_all("#panel-body .cluster-members .node-link", "els => els.map(e => e.dataset.node)")
+    drawn = set(page.evaluate("() => window.csrkg.drawnEntityIds()"))
+    assert members and not set(members) & drawn
+    page.click(f'#panel-body .cluster-members .node-link[data-node="{members[0]}"]')
+    assert page.evaluate("() => window.csrkg.network.getSelectedNodes()") == [members[0]]
+    assert members[0] in set(page.evaluate("() => window.csrkg.drawnEntityIds()"))
+    watch.assert_clean()
