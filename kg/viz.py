@@ -7,7 +7,10 @@ report text in it. Hence:
   Content-Security-Policy forbids any request and allows only our own scripts (by hash);
 * report text reaches the page only as JSON inside ``<script type="application/json">``, with ``<``, ``>``,
   ``&``, U+2028 and U+2029 escaped, and the page script writes it with ``textContent`` only;
-* the same graph gives byte-identical HTML (sorted nodes, edges and facts; no timestamps; fixed layout seed).
+* the same graph gives byte-identical HTML (sorted nodes, edges and facts; no timestamps; fixed layout seed);
+* a corpus of many reports stays usable: the page carries every node, but draws at most a budget of them
+  (MAX_DRAWN_NODES) plus one cluster node per community for the rest, and filters by report, company
+  and year in the browser (each node and edge lists the reports that hold it; see kg/corpus.py).
 
 pyvis itself is only used as the source of the vis-network library files: its HTML template loads
 Bootstrap and vis-network from CDNs, and its ``add_edge`` is quadratic, which a 3,000-node graph notices.
