@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import networkx
     import rdflib
 
-    from kg.corpus import Corpus
+    from kg.selection import Corpus
 
 # above this many nodes, betweenness is estimated from k sampled sources (exact is O(n·m)); k is at most
 # BETWEENNESS_SAMPLES and at least BETWEENNESS_MIN_SAMPLES, and such that k·(nodes + edges) stays under

@@ -10,7 +10,7 @@ report text in it. Hence:
 * the same graph gives byte-identical HTML (sorted nodes, edges and facts; no timestamps; fixed layout seed);
 * a corpus of many reports stays usable: the page carries every node, but draws at most a budget of them
   (MAX_DRAWN_NODES) plus one cluster node per community for the rest, and filters by report, company
-  and year in the browser (each node and edge lists the reports that hold it; see kg/corpus.py).
+  and year in the browser (each node and edge lists the reports that hold it; see kg/selection.py).
 
 pyvis itself is only used as the source of the vis-network library files: its HTML template loads
 Bootstrap and vis-network from CDNs, and its ``add_edge`` is quadratic, which a 3,000-node graph notices.
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import networkx
     import rdflib
 
-    from kg.corpus import Corpus
+    from kg.selection import Corpus
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
@@ -247,7 +247,7 @@ def build_payload(graph: rdflib.Graph, *, corpus: Corpus | None = None, net: net
     reports = sorted(_report_label(graph, r) for r in set(graph.subjects(RDF.type, CSR.Report)))
     described: list[dict[str, Any]] = []
     if corpus is not None and len(corpus.reports) > 1:
-        from kg.corpus import edge_reports, node_reports
+        from kg.selection import edge_reports, node_reports
 
         described = [{"label": i.label, "company": i.company or "", "year": i.year or ""} for i in corpus.reports]
         in_reports = node_reports(corpus, (n["id"] for n in nodes))
@@ -385,7 +385,7 @@ def render_page(graph: rdflib.Graph, *, title: str | None = None, corpus: Corpus
     import jinja2
     from markupsafe import Markup
 
-    from kg.corpus import corpus_of_graph
+    from kg.selection import corpus_of_graph
     from kg.netx import to_networkx
 
     if corpus is None:

@@ -359,7 +359,7 @@ NODE_CLASS_VALUES = " ".join(f"<{getattr(CSR, name)}>" for name in
 
 
 def _store_entities(store_dir: Path, year: str | None = None, company_slug: str | None = None) -> set[str]:
-    """Entity IRIs in the report graphs of a year / company, by SPARQL on the store (not kg.corpus)."""
+    """Entity IRIs in the report graphs of a year / company, by SPARQL on the store (not kg.selection)."""
     with open_store(store_dir, read_only=True) as store:
         reports = [r for r in store.reports() if (year is None or f"-{year}-" in r)
                    and (company_slug is None or f"/{company_slug}-" in r)]

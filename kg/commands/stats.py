@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from extract.errors import Errors, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kg.corpus import Corpus
+    from kg.selection import Corpus
 
 EPILOG = """\
 filters (repeat one to allow several values; different filters must all hold):
@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load_corpus(args: argparse.Namespace, command: str) -> Corpus:
     """The corpus named by GRAPH or --store, narrowed by the filters; exactly one source is needed."""
-    from kg.corpus import corpus_of_graph, corpus_of_store, filter_corpus
+    from kg.selection import corpus_of_graph, corpus_of_store, filter_corpus
     from kg.graphfile import load_graph
 
     if bool(args.graph) == bool(args.store):

@@ -1,8 +1,8 @@
-"""Stats and the HTML view over a corpus of reports (kg/corpus.py, `csrkg stats --store`, `csrkg view`).
+"""Stats and the HTML view over a corpus of reports (kg/selection.py, `csrkg stats --store`, `csrkg view`).
 
 The corpus is generated with rdflib (tests/viz_graphs.py: 4 companies x 3 yearly reports) and loaded into a
 real Oxigraph store; the expected numbers come from SPARQL on the store's named graphs, independently of
-kg.corpus and kg.stats.
+kg.selection and kg.stats.
 """
 from __future__ import annotations
 
