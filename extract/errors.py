@@ -97,6 +97,9 @@ class Errors:
     E110 = ErrorCode("E110", "{failed} of {total} reports failed (the others were built)", EXIT_PARTIAL)
     E111 = ErrorCode("E111", "cannot reach the Dask scheduler {address}: {reason}", EXIT_ENVIRONMENT)
     E112 = ErrorCode("E112", "--executor dask needs dask.distributed (pip install 'csr-kg[dask]')", EXIT_ENVIRONMENT)
+    # report filters (stats and view over a corpus)
+    E113 = ErrorCode("E113", "{option} {value} matches no report (known: {known})")
+    E114 = ErrorCode("E114", "no report passes all the filters {filters}")
 
 
 def all_codes() -> list[ErrorCode]:

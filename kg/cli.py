@@ -20,6 +20,7 @@ COMMANDS: tuple[str, ...] = (
     "queries",
     "evaluate",
     "stats",
+    "view",
     "export",
     "load",
     "remove",

@@ -20,9 +20,16 @@ if TYPE_CHECKING:
     import networkx
     import rdflib
 
-# above this many nodes, betweenness is estimated from k sampled sources (exact is O(n·m))
+    from kg.selection import Corpus
+
+# above this many nodes, betweenness is estimated from k sampled sources (exact is O(n·m)); k is at most
+# BETWEENNESS_SAMPLES and at least BETWEENNESS_MIN_SAMPLES, and such that k·(nodes + edges) stays under
+# BETWEENNESS_WORK: each sample is one pure-Python BFS over the graph (measured about 5 µs per node or edge,
+# so 256 samples of a 10,000-node corpus took 40 s; the bound keeps it to a few seconds)
 BETWEENNESS_EXACT_MAX_NODES = 1000
 BETWEENNESS_SAMPLES = 256
+BETWEENNESS_MIN_SAMPLES = 32
+BETWEENNESS_WORK = 1_000_000
 SEED = 42
 # list the members of the largest component only when it is this small
 LIST_MEMBERS_MAX = 50
@@ -49,9 +56,15 @@ class GraphStats:
     modularity: float | None
     top: int = 10
     notes: list[str] = field(default_factory=list)
+    # one row per selected report (report, company, year, entities, relations) when there are several
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    # node IRI -> id of its Louvain community (for the HTML view's clusters; not part of the report)
+    community_of: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["community_of"]
+        return data
 
 
 def _entry(net: networkx.Graph, node: str, **values: Any) -> dict[str, Any]:
@@ -89,7 +102,8 @@ def _betweenness(simple: networkx.Graph) -> tuple[dict[str, float], str]:
 
     n = simple.number_of_nodes()
     if n > BETWEENNESS_EXACT_MAX_NODES:
-        k = BETWEENNESS_SAMPLES
+        size = n + simple.number_of_edges()
+        k = max(BETWEENNESS_MIN_SAMPLES, min(BETWEENNESS_SAMPLES, BETWEENNESS_WORK // size))
         return (
             nx.betweenness_centrality(simple, k=k, seed=SEED, normalized=True),
             f"approximate: k={k} sampled sources, seed={SEED} (graph has {n} > {BETWEENNESS_EXACT_MAX_NODES} nodes)",
@@ -112,12 +126,16 @@ def _components(simple: networkx.Graph) -> dict[str, Any]:
     }
 
 
-def _communities(simple: networkx.Graph, degree: dict[str, int]) -> tuple[list[dict[str, Any]], float | None]:
-    """Louvain communities with a fixed seed; each with its size, kinds and best-connected members."""
+def _communities(simple: networkx.Graph, degree: dict[str, int]
+                 ) -> tuple[list[dict[str, Any]], float | None, dict[str, int]]:
+    """Louvain communities with a fixed seed; each with its size, kinds and best-connected members.
+
+    Also returns each node's community id (ids are the rows' ``id``: 1 = the largest community).
+    """
     import networkx as nx
 
     if simple.number_of_edges() == 0:
-        return [], None
+        return [], None, {}
     parts = nx.community.louvain_communities(simple, seed=SEED)
     modularity = round(nx.community.modularity(simple, parts), _DIGITS)
     rows = []
@@ -132,10 +150,12 @@ def _communities(simple: networkx.Graph, degree: dict[str, int]) -> tuple[list[d
                 "size": len(part),
                 "kinds": {k: kinds[k] for k in KIND_PRIORITY if k in kinds},
                 "top_members": [simple.nodes[n]["label"] for n in members[:COMMUNITY_MEMBERS]],
+                "_members": members,
             }
         )
-    rows.sort(key=lambda r: (-r["size"], r["top_members"]))
-    return [{"id": index, **row} for index, row in enumerate(rows, 1)], modularity
+    rows.sort(key=lambda r: (-r["size"], r["top_members"], r["_members"]))
+    membership = {node: index for index, row in enumerate(rows, 1) for node in row.pop("_members")}
+    return [{"id": index, **row} for index, row in enumerate(rows, 1)], modularity, membership
 
 
 def simple_projection(net: networkx.MultiDiGraph) -> networkx.Graph:
@@ -148,17 +168,39 @@ def simple_projection(net: networkx.MultiDiGraph) -> networkx.Graph:
     return simple
 
 
-def compute_stats(graph: rdflib.Graph, top: int = 10) -> GraphStats:
-    """Compute the analytics of ``graph`` (an rdflib Graph in the shape of docs/GRAPH.md)."""
+def report_table(corpus: Corpus) -> list[dict[str, Any]]:
+    """Per report of a corpus: its company and year, and the entities and relations of its report graph."""
+    from kg.netx import NODE_CLASSES
+
+    node_types = {getattr(CSR, name) for name in NODE_CLASSES}
+    relations = {getattr(CSR, name) for name in EDGE_RELATIONS}
+    rows = []
+    for info in corpus.reports:
+        triples = corpus.parts.get(info.iri, set())
+        entities = {s for s, p, o in triples if p == RDF.type and o in node_types and isinstance(s, URIRef)}
+        edges = {(s, p, o) for s, p, o in triples if p in relations and s in entities and o in entities}
+        rows.append({"report": info.label, "iri": info.iri, "company": info.company, "year": info.year,
+                     "entities": len(entities), "relations": len(edges)})
+    return rows
+
+
+def compute_stats(graph: rdflib.Graph, top: int = 10, *, corpus: Corpus | None = None,
+                  net: networkx.MultiDiGraph | None = None) -> GraphStats:
+    """Compute the analytics of ``graph`` (an rdflib Graph in the shape of docs/GRAPH.md).
+
+    With a ``corpus`` of several reports (``graph`` is its union), a per-report table is added; ``net`` is
+    ``to_networkx(graph)`` when the caller already has it (it is the slow part on big graphs).
+    """
     import networkx as nx
 
-    net = to_networkx(graph)
+    if net is None:
+        net = to_networkx(graph)
     simple = simple_projection(net)
     degree = dict(simple.degree())
     degree_top = _ranked(simple, nx.degree_centrality(simple), top, "degree_centrality",
                          extra=lambda n: {"degree": degree[n]})
     between, method = _betweenness(simple)
-    communities, modularity = _communities(simple, degree)
+    communities, modularity, membership = _communities(simple, degree)
     notes = []
     if method != "exact":
         notes.append(f"betweenness centrality is {method}")
@@ -175,6 +217,8 @@ def compute_stats(graph: rdflib.Graph, top: int = 10) -> GraphStats:
         modularity=modularity,
         top=top,
         notes=notes,
+        reports=report_table(corpus) if corpus is not None and len(corpus.reports) > 1 else [],
+        community_of=membership,
     )
 
 
@@ -249,6 +293,15 @@ def render_text(stats: GraphStats) -> str:
     if hidden or singletons:
         out.append(f"(not listed: {hidden} more communities of 2+ nodes, {singletons} of a single node;"
                    " see --top and --format json)")
+    if stats.reports:
+        out.append("")
+        out.append(f"Reports: {len(stats.reports)}")
+        out.append(format_table(
+            ["report", "company", "year", "entities", "relations"],
+            [[clip(r["report"], LABEL_WIDTH), clip(r["company"] or "-", LABEL_WIDTH), r["year"] or "-",
+              r["entities"], r["relations"]] for r in stats.reports],
+            {3, 4},
+        ))
     for note in stats.notes:
         out.append("")
         out.append(f"Note: {note}")

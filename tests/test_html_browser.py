@@ -17,14 +17,18 @@ import pytest
 from rdflib import RDFS, Graph
 from rdflib.namespace import SKOS
 
-from kg.viz import render_html
+from kg.cli import main
+from kg.store import open_store
+from kg.viz import MAX_DRAWN_NODES, render_html
 from kg.vocab import CSR
 from viz_graphs import (
+    CORPUS_COMPANIES,
     XSS_EVIDENCE,
     XSS_IMG,
     XSS_QUOTES,
     XSS_SCRIPT,
     big_graph,
+    corpus_graph,
     entity_iris,
     hostile_graph,
     relation_edges,
@@ -40,6 +44,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 VIEWPORT = {"width": 1440, "height": 900}
 STABLE_BOUND_MS = 60_000
 BIG_NODES = 3000
+CORPUS_NODES = 10_000
 TIMINGS: dict[str, float] = {}
 
 
@@ -325,7 +330,7 @@ def test_3000_node_graph_stabilises_within_bound(browser, tmp_path):
     graph = big_graph(BIG_NODES)
     path = tmp_path / "big.html"
     started = time.perf_counter()
-    render_html(graph, path)
+    render_html(graph, path, max_nodes=BIG_NODES)  # every node drawn: the layout itself is what is timed
     render_s = time.perf_counter() - started
     page, watch = open_view(browser, path.as_uri(), timeout_ms=STABLE_BOUND_MS)
     stable_ms = page.evaluate("() => window.__csrkgStableMs")
@@ -345,3 +350,176 @@ def test_3000_node_graph_stabilises_within_bound(browser, tmp_path):
     watch.assert_clean()
     assert watch.requests == [path.as_uri()]
     page.close()
+
+
+# ---------------------------------------------------------------- a corpus of 10,000 entities from a store
+
+NODE_CLASS_VALUES = " ".join(f"<{getattr(CSR, name)}>" for name in
+                             ("Company", "Subsidiary", "Partner", "Organization", "Fund", "Community", "Award", "Place"))
+
+
+def _store_entities(store_dir: Path, year: str | None = None, company_slug: str | None = None) -> set[str]:
+    """Entity IRIs in the report graphs of a year / company, by SPARQL on the store (not kg.selection)."""
+    with open_store(store_dir, read_only=True) as store:
+        reports = [r for r in store.reports() if (year is None or f"-{year}-" in r)
+                   and (company_slug is None or f"/{company_slug}-" in r)]
+        values = " ".join(f"<{r}>" for r in reports)
+        rows = store.ox.query(f"SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {values} }} "
+                              f"VALUES ?c {{ {NODE_CLASS_VALUES} }} GRAPH ?g {{ ?e a ?c }} }}")
+        return {row["e"].value for row in rows}
+
+
+@pytest.fixture(scope="module")
+def corpus_view(browser, tmp_path_factory):
+    """`csrkg view --store` of a generated 12-report corpus of 10,000 entities, open in the browser."""
+    base = tmp_path_factory.mktemp("corpus-view")
+    with open_store(base / "store") as store:
+        store.put_report(corpus_graph(CORPUS_NODES))
+    path = base / "corpus.html"
+    started = time.perf_counter()
+    assert main(["view", "--store", str(base / "store"), "-o", str(path)]) == 0
+    render_s = time.perf_counter() - started
+    opened = time.perf_counter()
+    page, watch = open_view(browser, path.as_uri(), timeout_ms=STABLE_BOUND_MS)
+    wall_ms = round(1000 * (time.perf_counter() - opened))
+    TIMINGS.update(corpus_nodes=CORPUS_NODES, corpus_render_s=round(render_s, 1),
+                   corpus_html_bytes=path.stat().st_size, corpus_open_to_stable_wall_ms=wall_ms,
+                   corpus_load_to_stable_ms=page.evaluate("() => window.__csrkgStableMs"))
+    print(f"\n{CORPUS_NODES}-node corpus: view written in {render_s:.1f} s, {path.stat().st_size / 1e6:.1f} MB, "
+          f"load-to-stable {TIMINGS['corpus_load_to_stable_ms']} ms (wall {wall_ms} ms)")
+    yield page, watch, path, base / "store"
+    page.close()
+
+
+def _view(page) -> dict:
+    return page.evaluate("() => window.csrkg.view()")
+
+
+def test_corpus_of_10000_nodes_draws_a_budget_and_clusters_the_rest(corpus_view):
+    page, watch, path, _store = corpus_view
+    assert 0 < TIMINGS["corpus_load_to_stable_ms"] < STABLE_BOUND_MS
+    assert path.stat().st_size < 20_000_000  # every node, fact and evidence sentence is in the file
+    view = _view(page)
+    assert view["total"] == CORPUS_NODES
+    assert view["drawn"] == MAX_DRAWN_NODES
+    assert view["clusters"] > 1 and view["drawn"] + view["clustered"] == CORPUS_NODES
+    assert page.evaluate("() => window.csrkg.nodes.length") == MAX_DRAWN_NODES + view["clusters"]
+    assert page.is_visible("#view-note")
+    assert page.inner_text("#view-note").startswith(f"showing {MAX_DRAWN_NODES} of {CORPUS_NODES} nodes")
+    # the drawn nodes are the best connected: the four group companies (the hubs) are among them
+    drawn = set(page.evaluate("() => window.csrkg.drawnEntityIds()"))
+    hubs = page.evaluate("() => window.csrkg.data.nodes.slice().sort((a, b) => b.value - a.value).slice(0, 4)"
+                         ".map(n => n.id)")
+    assert set(hubs) <= drawn
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "graph-corpus-10000.png"))
+    watch.assert_clean()
+    assert watch.requests == [path.as_uri()]
+
+
+def test_corpus_click_selects_a_node(corpus_view):
+    page, watch, _path, _store = corpus_view
+    page.click("#btn-clear")
+    # a drawn entity that nothing covers at its centre once zoomed in on it
+    hit = page.evaluate("""() => {
+        const net = window.csrkg.network;
+        for (const id of window.csrkg.drawnEntityIds()) {
+            net.moveTo({position: net.getPositions([id])[id], scale: 2.0, animation: false});
+            const dom = net.canvasToDOM(net.getPositions([id])[id]);
+            if (net.getNodeAt(dom) === id) { return {id: id, x: dom.x, y: dom.y}; }
+        }
+        return null; }""")
+    assert hit is not None
+    box = page.locator("#network").bounding_box()
+    started = time.perf_counter()
+    page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
+    page.wait_for_selector(f'#panel-body[data-node="{hit["id"]}"]', state="attached", timeout=10_000)
+    click_ms = round(1000 * (time.perf_counter() - started))
+    TIMINGS["corpus_click_to_panel_ms"] = click_ms
+    assert page.evaluate("() => window.csrkg.network.getSelectedNodes()") == [hit["id"]]
+    label = page.evaluate("id => window.csrkg.data.nodes.find(n => n.id === id).label", hit["id"])
+    assert page.inner_text("#panel-body h2") == label
+    page.click("#panel-close")
+    watch.assert_clean()
+
+
+def test_corpus_filter_changes_what_is_drawn(corpus_view):
+    page, watch, _path, store = corpus_view
+    page.evaluate("() => window.csrkg.network.fit({animation: false})")
+    views = int(page.get_attribute("body", "data-view"))
+    started = time.perf_counter()
+    page.select_option("#filter-year", "2022")
+    page.wait_for_selector(f'body[data-view="{views + 1}"]', state="attached", timeout=STABLE_BOUND_MS)
+    TIMINGS["corpus_filter_to_stable_ms"] = round(1000 * (time.perf_counter() - started))
+    year = _store_entities(store, year="2022")
+    view = _view(page)
+    assert view["total"] == len(year) < CORPUS_NODES
+    drawn = set(page.evaluate("() => window.csrkg.drawnEntityIds()"))
+    assert len(drawn) == min(len(year), MAX_DRAWN_NODES) and drawn <= year
+    assert page.inner_text("#kpi-nodes") == str(len(year))
+    assert page.inner_text("#filter-status").startswith("4 reports")
+    # one company's 2022 report fits the budget: all of it is drawn, no cluster, no note
+    slug, name = CORPUS_COMPANIES[0]
+    page.select_option("#filter-company", name)
+    page.wait_for_selector(f'body[data-view="{views + 2}"]', state="attached", timeout=STABLE_BOUND_MS)
+    one = _store_entities(store, year="2022", company_slug=slug)
+    assert len(one) < MAX_DRAWN_NODES
+    assert set(page.evaluate("() => window.csrkg.drawnEntityIds()")) == one
+    assert _view(page)["clusters"] == 0 and not page.is_visible("#view-note")
+    assert page.evaluate("() => window.csrkg.nodes.length") == len(one)
+    page.screenshot(path=str(ARTIFACTS / "graph-corpus-filtered.png"))
+    # back to every report
+    page.select_option("#filter-company", "")
+    page.select_option("#filter-year", "")
+    page.wait_for_selector(f'body[data-view="{views + 4}"]', state="attached", timeout=STABLE_BOUND_MS)
+    assert _view(page)["total"] == CORPUS_NODES and _view(page)["drawn"] == MAX_DRAWN_NODES
+    watch.assert_clean()
+
+
+def test_corpus_search_draws_a_hidden_node_with_its_neighbours(corpus_view):
+    page, watch, _path, _store = corpus_view
+    target = page.evaluate("""() => {
+        const drawn = new Set(window.csrkg.drawnEntityIds());
+        const linked = new Set();
+        window.csrkg.data.edges.forEach(e => { linked.add(e.from); linked.add(e.to); });
+        const n = window.csrkg.data.nodes.find(n => !drawn.has(n.id) && linked.has(n.id) && n.label.includes("Fund"));
+        return {id: n.id, label: n.label}; }""")
+    neighbours = set(page.evaluate("""id => window.csrkg.data.edges.filter(e => e.from === id || e.to === id)
+        .map(e => e.from === id ? e.to : e.from)""", target["id"]))
+    assert neighbours
+    page.fill("#search", target["label"])
+    assert page.get_attribute("#search-results li >> nth=0", "data-node") == target["id"]
+    page.press("#search", "Enter")
+    assert page.evaluate("() => window.csrkg.network.getSelectedNodes()") == [target["id"]]
+    drawn = set(page.evaluate("() => window.csrkg.drawnEntityIds()"))
+    assert target["id"] in drawn and neighbours <= drawn
+    assert page.evaluate("id => window.csrkg.nodes.get(id) !== null", target["id"])
+    assert page.inner_text("#panel-body h2") == target["label"]
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(ARTIFACTS / "graph-corpus-search.png"))
+    watch.assert_clean()
+
+
+def test_corpus_cluster_click_lists_its_members_and_draws_one(corpus_view):
+    page, watch, _path, _store = corpus_view
+    page.click("#btn-clear")
+    spot = page.evaluate("""() => {
+        const net = window.csrkg.network;
+        const ids = window.csrkg.nodes.getIds().filter(id => id.startsWith("cluster:"));
+        for (const id of ids) {
+            net.moveTo({position: net.getPositions([id])[id], scale: 2.0, animation: false});
+            const dom = net.canvasToDOM(net.getPositions([id])[id]);
+            if (net.getNodeAt(dom) === id) { return {id: id, x: dom.x, y: dom.y}; }
+        }
+        return null; }""")
+    assert spot is not None
+    box = page.locator("#network").bounding_box()
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    page.wait_for_selector(f'#panel-body[data-cluster="{spot["id"]}"]', state="attached", timeout=10_000)
+    members = page.eval_on_selector_all("#panel-body .cluster-members .node-link", "els => els.map(e => e.dataset.node)")
+    drawn = set(page.evaluate("() => window.csrkg.drawnEntityIds()"))
+    assert members and not set(members) & drawn
+    page.click(f'#panel-body .cluster-members .node-link[data-node="{members[0]}"]')
+    assert page.evaluate("() => window.csrkg.network.getSelectedNodes()") == [members[0]]
+    assert members[0] in set(page.evaluate("() => window.csrkg.drawnEntityIds()"))
+    watch.assert_clean()

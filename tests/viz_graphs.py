@@ -145,3 +145,100 @@ def big_graph(n: int = 3000, seed: int = 7) -> Graph:
 
 def mini_graph() -> Graph:
     return Graph().parse(MINI_TTL)
+
+
+CORPUS_COMPANIES = (("jiayi", "甲乙控股集团有限公司"), ("bingding", "丙丁保险集团股份有限公司"),
+                    ("wuji", "戊己银行股份有限公司"), ("gengxin", "庚辛能源集团有限公司"))
+CORPUS_YEARS = ("2022", "2023", "2024")
+
+
+def corpus_graph(n: int = 10000, seed: int = 11) -> Graph:
+    """A corpus of 4 companies x 3 yearly reports holding ``n`` entities in all (deterministic for a seed).
+
+    Each company has its own pool of entities around its group company; its 2024 report mentions all of
+    them, its 2023 report two in three, its 2022 report one in three, and every relation has a statement
+    derived from the latest report that mentions both ends. A few partners are shared between companies.
+    """
+    rng = random.Random(seed)
+    g = Graph()
+    kinds = (("Subsidiary", 0.05), ("Company", 0.25), ("Partner", 0.12), ("Organization", 0.04), ("Fund", 0.16),
+             ("Community", 0.22), ("Award", 0.08))
+    classes = {"Subsidiary": ("Subsidiary", "Company", "Organization"), "Company": ("Company", "Organization"),
+               "Partner": ("Company", "Partner", "Organization"), "Organization": ("Organization",),
+               "Fund": ("Fund",), "Community": ("Community",), "Award": ("Award",), "Place": ("Place",)}
+    path = {"Fund": "fund", "Community": "community", "Award": "award", "Place": "place"}
+    places = []
+    for i in range(max(4, n // 50)):
+        place = RES[f"place/{0xf00000 + i:012x}"]
+        g.add((place, RDF.type, CSR.Place))
+        g.add((place, RDFS.label, Literal(f"城市{i:03d}", lang="zh")))
+        places.append(place)
+    pool_size = (n - len(places)) // len(CORPUS_COMPANIES)
+    number = 0
+    fact = 0
+    shared: list[URIRef] = []
+    for c, (slug, name) in enumerate(CORPUS_COMPANIES):
+        size = pool_size if c < len(CORPUS_COMPANIES) - 1 else n - len(places) - pool_size * c
+        reports = {}
+        for year in CORPUS_YEARS:
+            report = _report(g, f"{slug}-{year}-csr")
+            g.add((report, CSR.reportYear, Literal(year, datatype=XSD.gYear)))
+            reports[year] = report
+        root = RES[f"org/{0xa00000 + c:012x}"]
+        years_of: dict[URIRef, tuple[str, ...]] = {root: CORPUS_YEARS}
+        for year, report in reports.items():
+            g.add((report, CSR.reportingOrganization, root))
+        for cls in classes["Company"]:
+            g.add((root, RDF.type, getattr(CSR, cls)))
+        g.add((root, RDFS.label, Literal(name, lang="zh")))
+        for report in reports.values():
+            g.add((root, CSR.mentionedIn, report))
+        groups: dict[str, list[URIRef]] = {}
+        counts = {kind: int((size - 1) * share) for kind, share in kinds}
+        counts["Organization"] += size - 1 - sum(counts.values())
+        for kind, count in counts.items():
+            groups[kind] = []
+            for i in range(count):
+                number += 1
+                iri = RES[f"{path.get(kind, 'org')}/{number:012x}"]
+                years = CORPUS_YEARS[number % 3:]
+                years_of[iri] = years
+                for cls in classes[kind]:
+                    g.add((iri, RDF.type, getattr(CSR, cls)))
+                g.add((iri, RDFS.label, Literal(f"{slug}{kind}{i:04d}号", lang="zh")))
+                if i % 4 == 0:
+                    g.add((iri, SKOS.altLabel, Literal(f"别名{slug}{kind}{i:04d}", lang="zh")))
+                for year in years:
+                    g.add((iri, CSR.mentionedIn, reports[year]))
+                groups[kind].append(iri)
+        if shared:
+            for partner in shared:  # partners of the companies before: mentioned in this one's 2024 report
+                g.add((partner, CSR.mentionedIn, reports["2024"]))
+                years_of[partner] = ("2024",)
+        shared.extend(groups["Partner"][:3])
+        orgs = [root] + groups["Subsidiary"] + groups["Company"] + groups["Partner"]
+
+        def link(s: URIRef, relation: str, o: URIRef) -> None:
+            nonlocal fact
+            common = [y for y in CORPUS_YEARS if y in years_of.get(s, CORPUS_YEARS) and y in years_of.get(o, CORPUS_YEARS)]
+            report = reports[common[-1] if common else "2024"]
+            fact += 1
+            _fact(g, fact, s, relation, o, report, f"第{fact}条生成的证据句。", fact % 900 + 1)
+
+        for sub in groups["Subsidiary"]:
+            link(sub, "subsidiaryOf", root)
+        for company in groups["Company"]:
+            link(rng.choice(groups["Subsidiary"] + [root]), "shareholderOf", company)
+        for partner in groups["Partner"] + shared[:-3]:
+            link(rng.choice(orgs), "partnerOf", partner)
+        for fund in groups["Fund"]:
+            link(rng.choice(orgs), "sponsorOf", fund)
+            if rng.random() < 0.5:
+                link(rng.choice(orgs), "investsIn", fund)
+        for community in groups["Community"]:
+            link(rng.choice(groups["Subsidiary"] + [root]), rng.choice(("operates", "serves")), community)
+            g.add((community, CSR.locatedIn, rng.choice(places)))
+        for award in groups["Award"]:
+            link(rng.choice(orgs + groups["Community"]), "receivedAward", award)
+            link(award, "awardedBy", rng.choice(groups["Organization"]))
+    return g
