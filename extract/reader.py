@@ -27,6 +27,16 @@ def read_report(path: str | Path, password: str | None = None, ocr: bool = False
     return read_document(p, data)
 
 
+def report_id_for(path: str | Path) -> str:
+    """The report id a file gets, from its name alone: ``x.pdf`` -> ``x``, ``x.gb18030.txt`` -> ``x``.
+
+    Known before reading, so a corpus build can find two files that would be one report, and a report
+    already in a store, without extracting anything."""
+    p = Path(path)
+    name = p.name[:-4] if p.name.lower().endswith(".pdf") else doc_id_for(p)
+    return name or "report"
+
+
 def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False) -> Document:
     """A PDF report as a Document whose units carry their printed page numbers."""
     from extract.pdf import StderrProgress, pdf_text
@@ -38,6 +48,5 @@ def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False
     for unit in units:  # (a one-page PDF has no form feed: its units are on its one page)
         physical = unit.page if unit.page is not None else 1
         unit.page = labels[physical - 1] if 1 <= physical <= len(labels) else physical
-    name = path.name[:-4] if path.name.lower().endswith(".pdf") else doc_id_for(path)
-    return Document(doc_id=name or "report", source_file=path.name,
+    return Document(doc_id=report_id_for(path), source_file=path.name,
                     checksum=hashlib.sha256(path.read_bytes()).hexdigest(), units=units, line_count=len(lines))
