@@ -14,14 +14,15 @@ from extract.ingest import (
 from extract.errors import Errors, InputError
 
 
-def read_report(path: str | Path, password: str | None = None, ocr: bool = False) -> Document:
-    """Read a report: PDF (pages, reading order, tables; ``password``, ``ocr`` for scanned ones) or text."""
+def read_report(path: str | Path, password: str | None = None, ocr: bool = False, quiet: bool = False) -> Document:
+    """Read a report: PDF (pages, reading order, tables; ``password``, ``ocr`` for scanned ones) or text.
+    ``quiet``: no page progress line for long PDFs (a corpus build shows its own progress)."""
     p = Path(path)
     data = read_bytes(p)
     from extract.pdf import is_pdf
 
     if is_pdf(data):
-        return read_pdf_document(p, password=password, ocr=ocr)
+        return read_pdf_document(p, password=password, ocr=ocr, quiet=quiet)
     if p.suffix.lower() == ".pdf":
         raise InputError(Errors.E020, path=p)
     return read_document(p, data)
@@ -37,11 +38,12 @@ def report_id_for(path: str | Path) -> str:
     return name or "report"
 
 
-def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False) -> Document:
+def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False, quiet: bool = False) -> Document:
     """A PDF report as a Document whose units carry their printed page numbers."""
     from extract.pdf import StderrProgress, pdf_text
 
-    text, labels = pdf_text(path, password=password, ocr=ocr, progress=StderrProgress(path.name))
+    progress = None if quiet else StderrProgress(path.name)
+    text, labels = pdf_text(path, password=password, ocr=ocr, progress=progress)
     text = normalize_radicals(text)
     lines = split_lines(text)
     units = segment_lines(lines)

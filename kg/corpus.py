@@ -127,7 +127,7 @@ def _report_nquads(path: Path, task: Task) -> tuple[bytes, int]:
     from kg.rdfterms import canonical, to_ox
     from kg.reports import extract_report
 
-    extraction = extract_report(path, password=task.password, ocr=task.ocr)
+    extraction = extract_report(path, password=task.password, ocr=task.ocr, quiet=True)  # the bar is the progress
     graph = new_graph()
     report = add_extraction(graph, extraction)
     if str(report) != task.report:

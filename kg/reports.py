@@ -44,12 +44,13 @@ def expand_inputs(inputs: list[str | Path]) -> list[Path]:
     return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
 
 
-def extract_report(path: str | Path, password: str | None = None, ocr: bool = False) -> Extraction:
-    """Read (text or PDF) and extract one report file."""
+def extract_report(path: str | Path, password: str | None = None, ocr: bool = False,
+                   quiet: bool = False) -> Extraction:
+    """Read (text or PDF) and extract one report file (``quiet``: no page progress line for long PDFs)."""
     from extract.extractor import extract_document
     from extract.reader import read_report
 
-    return extract_document(read_report(path, password=password, ocr=ocr))
+    return extract_document(read_report(path, password=password, ocr=ocr, quiet=quiet))
 
 
 def report_id_for(path: str | Path) -> str:
@@ -72,7 +73,8 @@ def extract_reports(files: list[Path], password: str | None = None, ocr: bool = 
 
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=multiprocessing.get_context("spawn"))
     try:
-        return list(pool.map(partial(extract_report, password=password, ocr=ocr), files))
+        # quiet: page progress lines of several PDFs at once would overwrite one another
+        return list(pool.map(partial(extract_report, password=password, ocr=ocr, quiet=True), files))
     finally:  # after a failure, do not extract the reports still queued
         pool.shutdown(wait=True, cancel_futures=True)
 
