@@ -4,11 +4,13 @@ holds every report graph with exactly the triples of the Oxigraph store."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.cli import main
+from kg.vocab import ONTOLOGY_FILE, ONTOLOGY_IRI
 
 from .stores import VirtuosoServer
 
@@ -28,9 +30,12 @@ def test_per_report_nquads_bulk_load_into_virtuoso(tmp_path: Path) -> None:
     with open_store(tmp_path / "store", read_only=True) as store:
         expected = {iri: len(store.report_nquads(iri).splitlines()) for iri in store.reports()}
     assert len(expected) == len(REPORTS)
+    server.workdir.mkdir(parents=True, exist_ok=True)
     server.start()
     try:
         server.isql(f"ld_dir('{nq}', '*.nq', 'urn:csr-kg:unused');")  # N-Quads name their own graphs
+        shutil.copy(ONTOLOGY_FILE, server.workdir / "csr.ttl")
+        server.isql(f"ld_dir('{server.workdir}', 'csr.ttl', '{ONTOLOGY_IRI}');")
         server.isql("rdf_loader_run();")
         server.isql("checkpoint;")
         failed = server.isql("SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
@@ -41,3 +46,4 @@ def test_per_report_nquads_bulk_load_into_virtuoso(tmp_path: Path) -> None:
         server.stop()
     counts = {b["g"]["value"]: int(b["n"]["value"]) for b in json.loads(doc)["results"]["bindings"]}
     assert {iri: counts.get(iri) for iri in expected} == expected
+    assert counts.get(str(ONTOLOGY_IRI), 0) > 100
