@@ -64,6 +64,7 @@ class Outcome:
     triples: int = 0
     error: str | None = None
     seconds: float = 0.0
+    warning: str | None = None  # built, but worth a line on stderr (a report in which nothing was found)
 
 
 @dataclass
@@ -102,13 +103,14 @@ def extract_nquads(task: Task) -> Outcome:
     local: Path | None = None
     try:
         if task.data is None:
-            nquads, triples = _report_nquads(Path(task.path), task)
+            nquads, triples, warning = _report_nquads(Path(task.path), task)
         else:
             with tempfile.TemporaryDirectory(prefix="csrkg-") as tmp:
                 local = Path(tmp) / Path(task.path).name  # same name: same report id and csr:sourceFile
                 local.write_bytes(task.data)
-                nquads, triples = _report_nquads(local, task)
-        return Outcome(task.path, task.report, nquads, triples, seconds=time.perf_counter() - started)
+                nquads, triples, warning = _report_nquads(local, task)
+        return Outcome(task.path, task.report, nquads, triples, seconds=time.perf_counter() - started,
+                       warning=warning)
     except CsrKgError as err:
         reason = str(err)
     except Exception as err:  # a bug or a library failure on this one report: name it, go on
@@ -118,8 +120,9 @@ def extract_nquads(task: Task) -> Outcome:
     return Outcome(task.path, task.report, error=reason, seconds=time.perf_counter() - started)
 
 
-def _report_nquads(path: Path, task: Task) -> tuple[bytes, int]:
-    """Read, extract and mint one report; its graph split exactly as :meth:`CsrStore.put_report` splits."""
+def _report_nquads(path: Path, task: Task) -> tuple[bytes, int, str | None]:
+    """Read, extract and mint one report; its graph split exactly as :meth:`CsrStore.put_report` splits.
+    Returns the N-Quads, their number, and a warning when nothing was found (as ``csrkg build`` warns)."""
     import pyoxigraph as ox
 
     from kg.minting import add_extraction, new_graph
@@ -134,7 +137,10 @@ def _report_nquads(path: Path, task: Task) -> tuple[bytes, int]:
         raise RuntimeError(f"the report is {report}, expected {task.report}")
     quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(name)))
              for name, triples in sorted(split_by_report(canonical(graph)).items()) for s, p, o in triples]
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads)
+    warning = None
+    if not extraction.facts and len(extraction.entities) <= 1:
+        warning = f"csrkg: warning: {extraction.report.report_id}: no facts were found in this report"
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS), len(quads), warning
 
 
 def _failed(task: Task, err: BaseException) -> Outcome:
@@ -325,7 +331,7 @@ def build_corpus(inputs: Iterable[str | Path], store: CsrStore, *, jobs: int = 1
                  scheduler_timeout: float = SCHEDULER_TIMEOUT) -> CorpusResult:
     """Build every input report into ``store``, skipping unchanged ones; see the module docstring.
 
-    ``echo`` gets one line per failed report (default: stderr); ``progress`` shows a tqdm bar on stderr;
+    ``echo`` gets one line per failed report and per warning (default: stderr); ``progress`` shows a tqdm bar on stderr;
     ``nquads_dir`` also gets each input report's graph as ``<report-id>.nq`` (written atomically)."""
     from kg.reports import expand_inputs
 
@@ -363,6 +369,8 @@ def build_corpus(inputs: Iterable[str | Path], store: CsrStore, *, jobs: int = 1
             if outcome.error is not None or outcome.nquads is None:
                 fail(outcome.path, outcome.error or "no graph came back")
             else:
+                if outcome.warning:
+                    say(outcome.warning)
                 store.put_nquads(outcome.nquads)
                 result.built.append(outcome.report)
                 result.triples += outcome.triples

@@ -255,3 +255,12 @@ def test_store_only_options_need_a_store(corpus: Path, tmp_path: Path) -> None:
     jobs = csrkg("build", corpus / GOOD[0], "--store", tmp_path / "s", "--jobs", "0")
     assert jobs.code == 2 and "[E090]" in jobs.err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_report_without_facts_is_built_with_a_warning(tmp_path: Path) -> None:
+    report = tmp_path / "nothing.txt"
+    report.write_text("本报告介绍我们的工作方法。\n我们坚持长期主义。\n", encoding="utf-8")
+    run = csrkg("build", report, "--store", tmp_path / "store")
+    assert run.code == 0, run.err
+    assert run.err.strip() == "csrkg: warning: nothing: no facts were found in this report"
+    assert "built 1, unchanged 0, failed 0 of 1 report(s)" in run.out

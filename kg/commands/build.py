@@ -1,4 +1,4 @@
-"""`csrkg build`: report files -> graph.ttl, graph.html and merges.tsv (and optionally a store)."""
+"""`csrkg build`: report files -> graph.ttl, graph.html and merges.tsv; with --store, a corpus build (kg.corpus)."""
 from __future__ import annotations
 
 import argparse
