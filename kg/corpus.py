@@ -181,7 +181,7 @@ def plan(files: list[Path], store: CsrStore, force: bool = False, password: str 
     ids = {path: report_id_for(path) for path in files}
     by_iri: dict[str, list[str]] = {}
     for path in files:
-        by_iri.setdefault(str(report_iri(ids[path])), []).append(path.name)
+        by_iri.setdefault(str(report_iri(ids[path])), []).append(str(path))
     clashes = sorted(f"{', '.join(names)}" for names in by_iri.values() if len(names) > 1)
     if clashes:
         raise InputError(Errors.E008, ids="; ".join(clashes))

@@ -91,12 +91,14 @@ def test_the_store_does_not_depend_on_executor_jobs_or_order(inline, processes, 
 
 
 @pytest.mark.parametrize("which", ["inline", "processes", "dask_local"])
-def test_a_bad_report_is_named_and_the_others_are_built(which: str, request: pytest.FixtureRequest) -> None:
+def test_a_bad_report_is_named_and_the_others_are_built(which: str, request: pytest.FixtureRequest,
+                                                        corpus: Path) -> None:
+    """Named by the user's path, also on Dask, where the worker read a temporary copy of the bytes."""
     run = request.getfixturevalue(which)[0]
     assert run.code == 4
     assert "[E110] 1 of 4 reports failed" in run.err
     failed = [line for line in run.err.splitlines() if BAD in line]
-    assert len(failed) == 1 and "[E005]" in failed[0] and "the file is empty" in failed[0]
+    assert failed == [f"csrkg: error: [E005] {corpus / BAD}: the file is empty"]
     assert not any(name in run.err for name in GOOD)
     assert "Traceback" not in run.err
     assert "built 3, unchanged 0, failed 1 of 4 report(s)" in run.out
@@ -264,3 +266,14 @@ def test_a_report_without_facts_is_built_with_a_warning(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert run.err.strip() == "csrkg: warning: nothing: no facts were found in this report"
     assert "built 1, unchanged 0, failed 0 of 1 report(s)" in run.out
+
+
+def test_an_unexpected_error_in_the_worker_is_one_line(corpus: Path) -> None:
+    """Anything but a CsrKgError (here the worker's own check that the file gives the report IRI planned
+    for it) comes back as ``Type: message``, with no traceback, and nothing is raised."""
+    from kg.corpus import Task, extract_nquads
+
+    outcome = extract_nquads(Task(str(corpus / GOOD[1]), "urn:x-not-this-report", checksum=""))
+    assert outcome.nquads is None
+    assert outcome.error is not None and outcome.error.startswith("RuntimeError: the report is ")
+    assert "\n" not in outcome.error and "urn:x-not-this-report" in outcome.error
