@@ -277,3 +277,67 @@ def test_an_unexpected_error_in_the_worker_is_one_line(corpus: Path) -> None:
     assert outcome.nquads is None
     assert outcome.error is not None and outcome.error.startswith("RuntimeError: the report is ")
     assert "\n" not in outcome.error and "urn:x-not-this-report" in outcome.error
+
+
+def test_a_killed_worker_fails_its_reports_and_a_new_pool_builds_the_rest(corpus: Path, tmp_path: Path) -> None:
+    """A worker process killed mid-build (as the OOM killer would): the reports it held fail with that
+    reason, a fresh pool builds the others, the build ends with exit 4, and the store holds the built ones."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    import psutil
+
+    from kg.store import open_store
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in GOOD:
+        for copy in range(2):
+            shutil.copy(corpus / name, folder / name.replace(".txt", f"-{copy}.txt"))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(folder), "--store", str(tmp_path / "store"),
+                             "--jobs", "2"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+    def workers() -> set[int]:
+        found = set()
+        try:
+            children = psutil.Process(proc.pid).children()
+        except psutil.Error:
+            return found
+        for child in children:
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(child.cmdline()):
+                    found.add(child.pid)
+            except psutil.Error:  # gone meanwhile
+                pass
+        return found
+
+    try:
+        deadline = time.monotonic() + 60
+        first: set[int] = set()
+        while not first and time.monotonic() < deadline and proc.poll() is None:
+            first = workers()
+            time.sleep(0.2)
+        assert first, "no worker process appeared"
+        time.sleep(1.0)  # it has its reports by now (2 x jobs are submitted at once)
+        os.kill(min(first), signal.SIGKILL)
+        fresh: set[int] = set()
+        while not fresh and time.monotonic() < deadline and proc.poll() is None:
+            fresh = workers() - first
+            time.sleep(0.2)
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 4, err
+    assert fresh, "no new worker process was started after the kill"
+    died = [line for line in err.splitlines() if "a worker process died" in line]
+    assert died and "[E110]" in err
+    with open_store(tmp_path / "store", read_only=True) as store:
+        stored = len(store.reports())
+    assert stored == 6 - len(died) >= 6 - 2 * 2  # at most the reports in flight (2 x jobs) failed
+    assert f"built {stored}, unchanged 0, failed {len(died)} of 6 report(s)" in out
