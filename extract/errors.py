@@ -118,6 +118,15 @@ class CsrKgError(Exception):
         self.exit_code = error.exit_code
         self.fields = fields
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by code and fields (the default pickles only the message, which ``__init__`` cannot take):
+        errors raised in worker processes of a parallel build reach the parent intact."""
+        return (_rebuild_error, (type(self), self.error, self.fields))
+
+
+def _rebuild_error(cls: type[CsrKgError], error: ErrorCode, fields: dict[str, Any]) -> CsrKgError:
+    return cls(error, **fields)
+
 
 class InputError(CsrKgError):
     """A missing, unreadable or undecodable input, a malformed query or gold file, or a bad option."""

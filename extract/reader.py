@@ -14,30 +14,41 @@ from extract.ingest import (
 from extract.errors import Errors, InputError
 
 
-def read_report(path: str | Path, password: str | None = None, ocr: bool = False) -> Document:
-    """Read a report: PDF (pages, reading order, tables; ``password``, ``ocr`` for scanned ones) or text."""
+def read_report(path: str | Path, password: str | None = None, ocr: bool = False, quiet: bool = False) -> Document:
+    """Read a report: PDF (pages, reading order, tables; ``password``, ``ocr`` for scanned ones) or text.
+    ``quiet``: no page progress line for long PDFs (a corpus build shows its own progress)."""
     p = Path(path)
     data = read_bytes(p)
     from extract.pdf import is_pdf
 
     if is_pdf(data):
-        return read_pdf_document(p, password=password, ocr=ocr)
+        return read_pdf_document(p, password=password, ocr=ocr, quiet=quiet)
     if p.suffix.lower() == ".pdf":
         raise InputError(Errors.E020, path=p)
     return read_document(p, data)
 
 
-def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False) -> Document:
+def report_id_for(path: str | Path) -> str:
+    """The report id a file gets, from its name alone: ``x.pdf`` -> ``x``, ``x.gb18030.txt`` -> ``x``.
+
+    Known before reading, so a corpus build can find two files that would be one report, and a report
+    already in a store, without extracting anything."""
+    p = Path(path)
+    name = p.name[:-4] if p.name.lower().endswith(".pdf") else doc_id_for(p)
+    return name or "report"
+
+
+def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False, quiet: bool = False) -> Document:
     """A PDF report as a Document whose units carry their printed page numbers."""
     from extract.pdf import StderrProgress, pdf_text
 
-    text, labels = pdf_text(path, password=password, ocr=ocr, progress=StderrProgress(path.name))
+    progress = None if quiet else StderrProgress(path.name)
+    text, labels = pdf_text(path, password=password, ocr=ocr, progress=progress)
     text = normalize_radicals(text)
     lines = split_lines(text)
     units = segment_lines(lines)
     for unit in units:  # (a one-page PDF has no form feed: its units are on its one page)
         physical = unit.page if unit.page is not None else 1
         unit.page = labels[physical - 1] if 1 <= physical <= len(labels) else physical
-    name = path.name[:-4] if path.name.lower().endswith(".pdf") else doc_id_for(path)
-    return Document(doc_id=name or "report", source_file=path.name,
+    return Document(doc_id=report_id_for(path), source_file=path.name,
                     checksum=hashlib.sha256(path.read_bytes()).hexdigest(), units=units, line_count=len(lines))

@@ -44,21 +44,49 @@ def expand_inputs(inputs: list[str | Path]) -> list[Path]:
     return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
 
 
-def extract_report(path: str | Path, password: str | None = None, ocr: bool = False) -> Extraction:
-    """Read (text or PDF) and extract one report file."""
+def extract_report(path: str | Path, password: str | None = None, ocr: bool = False,
+                   quiet: bool = False) -> Extraction:
+    """Read (text or PDF) and extract one report file (``quiet``: no page progress line for long PDFs)."""
     from extract.extractor import extract_document
     from extract.reader import read_report
 
-    return extract_document(read_report(path, password=password, ocr=ocr))
+    return extract_document(read_report(path, password=password, ocr=ocr, quiet=quiet))
 
 
-def build_reports(paths: list[str | Path], password: str | None = None, ocr: bool = False) -> BuildResult:
+def report_id_for(path: str | Path) -> str:
+    """The report id ``path`` will get (from its name, before any reading): see ``extract.reader``."""
+    from extract.reader import report_id_for as _report_id_for
+
+    return _report_id_for(path)
+
+
+def extract_reports(files: list[Path], password: str | None = None, ocr: bool = False,
+                    jobs: int = 1) -> list[Extraction]:
+    """Extract ``files`` in order; with ``jobs`` > 1 in that many worker processes (spawned, so it is safe
+    everywhere). The order of the result is the order of ``files`` whatever finishes first, so the graph
+    and its bytes do not depend on ``jobs``; the first failing file (in order) raises, as without jobs."""
+    if jobs <= 1 or len(files) <= 1:
+        return [extract_report(p, password=password, ocr=ocr) for p in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=multiprocessing.get_context("spawn"))
+    try:
+        # quiet: page progress lines of several PDFs at once would overwrite one another
+        return list(pool.map(partial(extract_report, password=password, ocr=ocr, quiet=True), files))
+    finally:  # after a failure, do not extract the reports still queued
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def build_reports(paths: list[str | Path], password: str | None = None, ocr: bool = False,
+                  jobs: int = 1) -> BuildResult:
     """Extract every report and build one graph (entities shared across reports become one node)."""
     from kg.minting import add_extraction, new_graph
 
     started = time.perf_counter()
     files = expand_inputs(paths)
-    extractions = [extract_report(p, password=password, ocr=ocr) for p in files]
+    extractions = extract_reports(files, password=password, ocr=ocr, jobs=jobs)
     ids = [ex.report.report_id for ex in extractions]
     if len(set(ids)) != len(ids):
         from extract.errors import InputError

@@ -122,6 +122,47 @@ class CsrStore:
         """Replace one report's named graph by ``graph`` (used by the cross-report identity pass)."""
         return self._replace_graph(URIRef(str(report)), graph)
 
+    def put_nquads(self, data: bytes) -> list[str]:
+        """Store report graphs already serialised as N-Quads (a corpus worker's output), each named graph
+        replacing the stored one of that name; returns the graph IRIs written, sorted.
+
+        Unlike :meth:`put_report` nothing is split or converted here: the worker did that, with the same
+        :func:`kg.named_graphs.split_by_report`, so the parent only parses and writes."""
+        import pyoxigraph as ox
+
+        store = self._writable()
+        parts: dict[str, list[Any]] = {}
+        try:
+            for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+                if not isinstance(quad.graph_name, ox.NamedNode):
+                    raise ValueError("a quad outside a named report graph")
+                parts.setdefault(quad.graph_name.value, []).append(quad)
+        except (SyntaxError, ValueError) as err:
+            raise InputError(Errors.E052, path="<worker output>", fmt="N-Quads", reason=one_line(str(err))) from err
+        for name in sorted(parts):
+            graph = ox.NamedNode(name)
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+            store.extend(parts[name])  # transactional: all or nothing
+        return sorted(parts)
+
+    def report_checksums(self) -> dict[str, str]:
+        """Report IRI -> its ``csr:checksum`` (sha256 of the input file's bytes), read from each report's
+        own graph: what a corpus build compares to decide that a report is unchanged."""
+        out: dict[str, str] = {}
+        for quad in self.ox.quads_for_pattern(None, _nn(str(CSR.checksum)), None, None):
+            if hasattr(quad.graph_name, "value") and quad.subject == quad.graph_name:
+                out[quad.subject.value] = quad.object.value
+        return out
+
+    def report_nquads(self, report: str) -> bytes:
+        """One report's named graph as N-Quads, lines sorted (the same graph gives the same bytes)."""
+        import pyoxigraph as ox
+
+        quads = self.ox.quads_for_pattern(None, None, None, _nn(report))
+        lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
+        return "".join(sorted(lines)).encode("utf-8")
+
     def resolve_report(self, report: str) -> str:
         """The IRI of a stored report, given its IRI, its ``rdfs:label`` or its source file (with or without suffix)."""
         known = self.reports()

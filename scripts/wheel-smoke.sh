@@ -24,7 +24,7 @@ test "$("$CSRKG" queries | wc -l)" -ge 17
 "$CSRKG" export out/graph.ttl --format nq -o out/graph.nq
 "$CSRKG" stats out/graph.ttl | head -3
 "$CSRKG" load out/graph.ttl --store store > /dev/null
-"$CSRKG" build "$ROOT/tests/data/dev/dev2-citybank-clean.txt" "$ROOT/tests/data/dev/dev3-trust-clean.txt" --store store -o out-corpus -q --no-html
+"$CSRKG" build "$ROOT/tests/data/dev/dev2-citybank-clean.txt" "$ROOT/tests/data/dev/dev3-trust-clean.txt" --store store --jobs 2 -o out-corpus -q --no-html
 "$CSRKG" query --store store multi-report-entities --format csv | head -3
 "$CSRKG" query --store store shared-partners --format csv | head -3
 "$CSRKG" serve --store store --port 7899 > serve.log 2>&1 &
