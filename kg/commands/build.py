@@ -5,7 +5,6 @@ import argparse
 import sys
 from collections import Counter
 
-from extract.errors import Errors, InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="read PDFs without a text layer (scanned) with Tesseract OCR (chi_sim+eng)")
     p.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="output directory (created if missing)")
     p.add_argument("--store", metavar="DIR", help="also load the reports into the Oxigraph store at DIR")
-    p.add_argument("--no-html", action="store_true", help="do not write graph.html")
+    p.add_argument("--no-html", action="store_true", help="do not write graph.html (and remove one an earlier build left in OUTDIR)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(func=run)
 
@@ -36,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
 
     from pathlib import Path
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(Errors.E040, path=out)
+    from kg.inputs import check_output_dir
+
+    out = check_output_dir(args.out)  # E040/E041 before any extraction; nothing is created yet
     result = build_reports(args.inputs, password=args.password, ocr=args.ocr)
     empty = [ex.report.report_id for ex in result.extractions if not ex.facts and len(ex.entities) <= 1]
     for report_id in empty:
