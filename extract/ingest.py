@@ -88,8 +88,9 @@ def decode(data: bytes, name: str = "input") -> str:
     Order, and why: a byte-order mark decides (UTF-8, UTF-16 LE/BE); NUL bytes mean UTF-16 without a mark
     when they all fall on one side of the 16-bit units (the high bytes of ASCII characters), else a binary
     file (E006); then UTF-8, which almost never decodes text in another encoding by accident; then GB18030
-    or Big5 (CP950), which both decode most double-byte text, so charset-normalizer chooses between them
-    when both decode (GB18030 when it cannot tell). Forgiven: a UTF-8 or UTF-16 file cut inside its last
+    or Big5 (CP950), which both decode most double-byte text: when both do, the reading with the larger
+    share of its encoding's common characters wins, and on a tie charset-normalizer chooses (GB18030 when
+    it cannot tell). Forgiven: a UTF-8 or UTF-16 file cut inside its last
     character (the partial character is dropped, as a file cut by a download or ``head -c`` keeps all the
     rest) and a UTF-8 file with a few damaged bytes (each read as U+FFFD, rather than the whole file read
     as GB18030 garbage)."""
@@ -167,7 +168,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _gb18030_or_big5(data: bytes) -> str | None:
     """GB18030 (Simplified; GBK is its subset) or Big5 (Traditional, as CP950). Both decode most double-byte
-    text without an error, so when both do, charset-normalizer judges which reading is Chinese text."""
+    text without an error, so when both do, the common characters each reading lands on decide (a short
+    text can fool charset-normalizer: 养老社区 in GBK is, to it, Big5), and charset-normalizer breaks ties."""
     readings: dict[str, str] = {}
     for encoding in ("gb18030", "cp950"):
         try:
@@ -176,10 +178,33 @@ def _gb18030_or_big5(data: bytes) -> str | None:
             continue
     if len(readings) < 2:
         return next(iter(readings.values()), None)
+    sample = _sample(data)
+    gb, big5 = _common_share(sample.decode("gb18030"), "gb18030"), _common_share(sample.decode("cp950"), "cp950")
+    if gb != big5:
+        return readings["gb18030"] if gb > big5 else readings["cp950"]
     from charset_normalizer import from_bytes
 
-    best = from_bytes(_sample(data), cp_isolation=["gb18030", "big5"]).best()
+    best = from_bytes(sample, cp_isolation=["gb18030", "big5"]).best()
     return readings["cp950"] if best is not None and best.encoding == "big5" else readings["gb18030"]
+
+
+# the common part of each encoding's double-byte table, by lead byte range: punctuation and symbols, then the
+# frequent characters (GB2312 level 1, 3755 Simplified; Big5 level 1, 5401 Traditional). Text read in the
+# wrong one of the two lands in the other's rare characters, private-use area, kana or Cyrillic.
+_COMMON = {"gb18030": ((0xA1A1, 0xA3FE), (0xB0A1, 0xD7F9)), "cp950": ((0xA140, 0xA3BF), (0xA440, 0xC67E))}
+
+
+def _common_share(text: str, encoding: str) -> float:
+    """The share of a reading's non-ASCII characters that are common characters of ``encoding``."""
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return 0.0
+    common = 0
+    for ch in wide:
+        code = ch.encode(encoding)
+        value = int.from_bytes(code, "big") if len(code) == 2 else 0
+        common += any(lo <= value <= hi for lo, hi in _COMMON[encoding])
+    return common / len(wide)
 
 
 def _sample(data: bytes, size: int = 1 << 16) -> bytes:
