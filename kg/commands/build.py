@@ -11,8 +11,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
         help="extract a knowledge graph from CSR reports (PDF or text)",
-        description="Extract entities and relations from one or more CSR reports (PDF, or text in UTF-8 or "
-        "GB18030; directories give their .pdf and .txt files) and write OUTDIR/graph.ttl (Turtle), "
+        description="Extract entities and relations from one or more CSR reports (PDF, or text in UTF-8, "
+        "UTF-16, GB18030 or Big5; directories give their .pdf and .txt files) and write OUTDIR/graph.ttl (Turtle), "
         "OUTDIR/graph.html (interactive view) and OUTDIR/merges.tsv (alias merge log).",
         epilog="examples:\n  csrkg build data/samples/dajia-2024-csr.txt -o out\n  csrkg build reports/ -o out\n"
         "  csrkg build scanned.pdf --ocr -o out",
