@@ -46,14 +46,17 @@ def report_id_of(path: Path, data: bytes) -> str:
     return doc_id_for(path)
 
 
-def check_report(path: Path) -> str:
+def check_report(path: Path, password: str | None = None) -> str:
     """Read and decode one report file as the build will (no extraction); return its report id. A PDF is
-    recognised by its first bytes; its pages are read at extraction (``extract.pdf`` gives their errors)."""
+    recognised by its first bytes and opened (password, corrupt, no pages); whether its pages hold text is
+    only known by reading them (E027 comes at extraction)."""
     from extract.ingest import decode, read_bytes
-    from extract.pdf import is_pdf
+    from extract.pdf import check_pdf, is_pdf
 
     data = read_bytes(path)
-    if not is_pdf(data):
+    if is_pdf(data):
+        check_pdf(path, password)
+    else:
         if path.suffix.lower() == ".pdf":
             raise InputError(Errors.E020, path=path)
         text = decode(data, str(path))
@@ -62,12 +65,13 @@ def check_report(path: Path) -> str:
     return report_id_of(path, data)
 
 
-def check_inputs(inputs: list[str | Path]) -> list[Path]:
-    """Every report file named (directories expanded), each read and decoded, report ids unique (E008)."""
+def check_inputs(inputs: list[str | Path], password: str | None = None) -> list[Path]:
+    """Every report file named (directories expanded), each read and decoded (PDFs opened with
+    ``password``), report ids unique (E008)."""
     files = expand_inputs(inputs)
     ids: dict[str, list[Path]] = {}
     for path in files:
-        ids.setdefault(check_report(path), []).append(path)
+        ids.setdefault(check_report(path, password), []).append(path)
     clashes = {rid: paths for rid, paths in ids.items() if len(paths) > 1}
     if clashes:
         named = "; ".join(f"{rid}: {', '.join(str(p) for p in paths)}" for rid, paths in sorted(clashes.items()))

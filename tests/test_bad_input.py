@@ -167,17 +167,30 @@ def _blank_page_pdf(path: Path) -> Path:
     return path
 
 
-def test_a_bad_third_file_fails_before_the_first_is_extracted(tmp_path: Path,
+def _encrypted_pdf(path: Path) -> Path:
+    """A password-protected PDF (E021 without --password)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("口令2024")
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+@pytest.mark.parametrize("third,expected", [("c-broken.txt", "E006"), ("c-locked.pdf", "E021")])
+def test_a_bad_third_file_fails_before_the_first_is_extracted(third: str, expected: str, tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    """The first input would fail only when extracted (a PDF without text: E027); the third is binary (E006).
-    Getting E006 proves no extraction started; and nothing was written."""
+    """The first input would fail only when extracted (a PDF without text: E027); the third is binary, or a
+    PDF that needs a password. Getting the third's error proves no extraction started; nothing was written."""
     first = _blank_page_pdf(tmp_path / "a-scanned.pdf")
     second = write(tmp_path / "b-report.txt", REPORT.encode("utf-8"))
-    third = write(tmp_path / "c-broken.txt", ELF)
+    bad = _encrypted_pdf(tmp_path / third) if third.endswith(".pdf") else write(tmp_path / third, ELF)
     out = tmp_path / "out"
-    code, err = build(capsys, str(first), str(second), str(third), "-o", str(out))
-    assert_fails(code, err, "E006")
-    assert "c-broken.txt" in err
+    code, err = build(capsys, str(first), str(second), str(bad), "-o", str(out))
+    assert_fails(code, err, expected)
+    assert third in err
     assert not out.exists()
     code, err = build(capsys, str(first), "-o", str(out))  # (and the first does fail when extracted)
     assert_fails(code, err, "E027")
