@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 from extract.ingest import (
-    Document, doc_id_for, normalize_radicals, read_bytes, read_document, segment_lines, split_lines,
+    Document, decode, doc_id_for, normalize_radicals, read_bytes, read_document, segment_lines, split_lines,
 )
 from extract.errors import Errors, InputError
 
@@ -25,6 +25,35 @@ def read_report(path: str | Path, password: str | None = None, ocr: bool = False
     if p.suffix.lower() == ".pdf":
         raise InputError(Errors.E020, path=p)
     return read_document(p, data)
+
+
+def report_id_of(path: Path, data: bytes) -> str:
+    """The report id ``read_report`` will give this file, known before reading it."""
+    from extract.pdf import is_pdf
+
+    if is_pdf(data) and path.name.lower().endswith(".pdf"):
+        return path.name[:-4] or "report"
+    return doc_id_for(path)
+
+
+def check_report(path: str | Path, password: str | None = None) -> str:
+    """Read and decode a report file as ``read_report`` will, without segmenting or extracting it; return its
+    report id. A PDF is opened (password, corrupt, no pages); whether its pages hold text is only known by
+    reading them (E027 comes with ``read_report``). Why: a build checks every input before the first
+    extraction, so that a bad last file stops it at once."""
+    from extract.pdf import check_pdf, is_pdf
+
+    p = Path(path)
+    data = read_bytes(p)
+    if is_pdf(data):
+        check_pdf(p, password)
+    else:
+        if p.suffix.lower() == ".pdf":
+            raise InputError(Errors.E020, path=p)
+        text = decode(data, str(p))
+        if not text.strip():
+            raise InputError(Errors.E009 if text else Errors.E005, path=p)
+    return report_id_of(p, data)
 
 
 def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False) -> Document:

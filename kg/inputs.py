@@ -1,5 +1,8 @@
 """What the user named is usable: report files and the output directory, checked before any extraction.
 
+(Whether a file reads as a report, text decoded or PDF opened, is the reading side's to say:
+``extract.reader.check_report``; ``kg.reports.check_inputs`` runs both before the first extraction.)
+
 Why up front: a corpus build extracts for minutes; a bad third file, a duplicate report id or an output
 directory that cannot be written must stop the build before the first report is extracted, with one error
 naming the input, not after the work is done (and never with half the outputs written).
@@ -36,47 +39,16 @@ def expand_inputs(inputs: list[str | Path]) -> list[Path]:
     return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]  # type: ignore[func-returns-value]
 
 
-def report_id_of(path: Path, data: bytes) -> str:
-    """The report id the reader will give this file (``extract.reader``): known before extracting it."""
-    from extract.ingest import doc_id_for
-    from extract.pdf import is_pdf
-
-    if is_pdf(data) and path.name.lower().endswith(".pdf"):
-        return path.name[:-4] or "report"
-    return doc_id_for(path)
-
-
-def check_report(path: Path, password: str | None = None) -> str:
-    """Read and decode one report file as the build will (no extraction); return its report id. A PDF is
-    recognised by its first bytes and opened (password, corrupt, no pages); whether its pages hold text is
-    only known by reading them (E027 comes at extraction)."""
-    from extract.ingest import decode, read_bytes
-    from extract.pdf import check_pdf, is_pdf
-
-    data = read_bytes(path)
-    if is_pdf(data):
-        check_pdf(path, password)
-    else:
-        if path.suffix.lower() == ".pdf":
-            raise InputError(Errors.E020, path=path)
-        text = decode(data, str(path))
-        if not text.strip():
-            raise InputError(Errors.E009 if text else Errors.E005, path=path)
-    return report_id_of(path, data)
-
-
-def check_inputs(inputs: list[str | Path], password: str | None = None) -> list[Path]:
-    """Every report file named (directories expanded), each read and decoded (PDFs opened with
-    ``password``), report ids unique (E008)."""
-    files = expand_inputs(inputs)
-    ids: dict[str, list[Path]] = {}
-    for path in files:
-        ids.setdefault(check_report(path, password), []).append(path)
-    clashes = {rid: paths for rid, paths in ids.items() if len(paths) > 1}
+def unique_report_ids(ids: dict[Path, str]) -> None:
+    """E008 when two files would be the same report (``a/r.txt`` and ``b/r.txt``, ``r.txt`` and
+    ``r.gb18030.txt``, ``r.txt`` and ``r.pdf``): the second report's graph would replace the first's."""
+    by_id: dict[str, list[Path]] = {}
+    for path, rid in ids.items():
+        by_id.setdefault(rid, []).append(path)
+    clashes = {rid: paths for rid, paths in by_id.items() if len(paths) > 1}
     if clashes:
         named = "; ".join(f"{rid}: {', '.join(str(p) for p in paths)}" for rid, paths in sorted(clashes.items()))
         raise InputError(Errors.E008, ids=named)
-    return files
 
 
 def check_output_dir(outdir: str | Path) -> Path:

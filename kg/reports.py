@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from extract.errors import Errors, InputError
 from extract.records import Extraction
-from kg.inputs import REPORT_SUFFIXES, check_inputs, expand_inputs  # noqa: F401  (the input checks live there)
+from kg.inputs import REPORT_SUFFIXES, expand_inputs, unique_report_ids  # noqa: F401  (the input checks live there)
 
 
 @dataclass
@@ -28,6 +28,16 @@ def extract_report(path: str | Path, password: str | None = None, ocr: bool = Fa
     from extract.reader import read_report
 
     return extract_document(read_report(path, password=password, ocr=ocr))
+
+
+def check_inputs(inputs: list[str | Path], password: str | None = None) -> list[Path]:
+    """Every report file named (directories expanded), each read and decoded or opened as it will be, report
+    ids unique: all before the first extraction."""
+    from extract.reader import check_report
+
+    files = expand_inputs(inputs)
+    unique_report_ids({p: check_report(p, password) for p in files})
+    return files
 
 
 def build_reports(paths: list[str | Path], password: str | None = None, ocr: bool = False) -> BuildResult:
