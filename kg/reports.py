@@ -45,7 +45,7 @@ def build_reports(paths: list[str | Path], password: str | None = None, ocr: boo
     from kg.minting import add_extraction, new_graph
 
     started = time.perf_counter()
-    files = check_inputs(paths, password=password)  # every file read and decoded, ids unique, before the first extraction
+    files = check_inputs(paths, password=password)  # all of them, before the first extraction
     extractions = [extract_report(p, password=password, ocr=ocr) for p in files]
     ids = [ex.report.report_id for ex in extractions]
     if len(set(ids)) != len(ids):  # (check_inputs found these already: kept for callers of extract_report)
