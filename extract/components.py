@@ -11,6 +11,7 @@ lazily), nothing else in the package has import-time side effects. Components on
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -36,10 +37,19 @@ class CsrSentencizer:
         self.punct_chars = set(punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
+        # one array for the whole Doc: setting ``token.is_sent_start`` token by token re-checks the whole
+        # Doc's annotation on every token (quadratic: minutes on a report printed as one long line)
+        import numpy
+
+        from spacy.attrs import SENT_START
+
+        starts = numpy.empty((len(doc), 1), dtype="int64")
         start_next = True
-        for token in doc:
-            token.is_sent_start = start_next
+        for i, token in enumerate(doc):
+            starts[i, 0] = 1 if start_next else -1
             start_next = bool(token.text) and token.text[-1] in self.punct_chars and not token.is_space
+        if len(doc):  # (from_array reads uint64: -1, "not a start", wraps around as in Doc.to_array)
+            doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 
 
@@ -127,9 +137,13 @@ class CsrRelations:
         ctx.member_told = False
         all_mentions: list[M] = []
         facts = []
+        # pass one's finds by start, so that each sentence looks up its own (not all of the unit's: quadratic)
+        finds = sorted(doc._.csr_found or [], key=lambda fa: fa[0].start)
+        starts = [f.start for f, _ in finds]
         for start, end in _sentences(doc):
             sent_text = text[start:end]
-            mentions = self._mentions(doc, sent_text, start)
+            inside = finds[bisect_left(starts, start):bisect_right(starts, end)]
+            mentions = self._mentions(sent_text, start, inside)
             all_mentions += [M(m.start + start, m.end + start, m.name, m.label, m.company) for m in mentions]
             line_of = (lambda base: (lambda pos: unit.line_at(base + pos) if unit else 0))(start + line_base)
             sent = Sentence(sent_text, mentions, line_of, unit.page if unit else None)
@@ -141,11 +155,11 @@ class CsrRelations:
         doc._.csr_facts = facts
         return doc
 
-    def _mentions(self, doc: Doc, sent_text: str, offset: int) -> list[M]:
+    def _mentions(self, sent_text: str, offset: int, found_here: list[tuple[nm.Found, list[str]]]) -> list[M]:
         cands: list[M] = []
         for s, e, name, label in self.gazetteer.find(sent_text):
             cands.append(M(s, e, name, label, name in self.gazetteer.companies))
-        for found, _ in doc._.csr_found or []:
+        for found, _ in found_here:
             if offset <= found.start and found.end <= offset + len(sent_text):
                 cands.append(M(found.start - offset, found.end - offset, found.name, found.label, found.company))
         chosen: list[M] = []

@@ -19,7 +19,6 @@ from pathlib import Path
 from extract.columns import header_role, header_roles
 from extract.errors import Errors, InputError
 
-ENCODINGS = ("utf-8-sig", "gb18030")
 TERMINAL = "。！？!?；;"
 OPENERS = "“‘《「『（(【〔"
 CLOSERS = "”’》」』）)】〕"
@@ -86,15 +85,151 @@ def normalize_radicals(text: str) -> str:
 
 
 def decode(data: bytes, name: str = "input") -> str:
-    """Decode UTF-8 (with or without BOM) or GB18030; anything else is a clear error."""
-    if b"\x00" in data[:4096]:
+    """Report text from bytes, in the encodings Chinese reports come in; anything else is one clear error.
+
+    Order, and why: a byte-order mark decides (UTF-8, UTF-16 LE/BE); NUL bytes mean UTF-16 without a mark
+    when they all fall on one side of the 16-bit units (the high bytes of ASCII characters), else a binary
+    file (E006); then UTF-8, which almost never decodes text in another encoding by accident; then GB18030
+    or Big5 (CP950), which both decode most double-byte text: when both do, the reading with the larger
+    share of its encoding's common characters wins, and on a tie charset-normalizer chooses (GB18030 when
+    it cannot tell). Forgiven: a UTF-8 or UTF-16 file cut inside its last
+    character (the partial character is dropped, as a file cut by a download or ``head -c`` keeps all the
+    rest) and a UTF-8 file with a few damaged bytes (each read as U+FFFD, rather than the whole file read
+    as GB18030 garbage)."""
+    text = _decode_text(data, name)
+    if _looks_binary(text):
         raise InputError(Errors.E006, path=name)
-    for encoding in ENCODINGS:
+    return normalize_radicals(text)
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # not tab, line breaks, form feed (PDF pages)
+
+
+def _decode_text(data: bytes, name: str) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            text = _utf16(body, encoding) if encoding.startswith("utf-16") else _utf8(body)
+            if text is None:
+                raise InputError(Errors.E007, path=name)
+            return text
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise InputError(Errors.E006, path=name)
+        return text
+    text = _utf8(data)
+    if text is not None:
+        return text
+    text = _gb18030_or_big5(data)
+    if text is None:
+        raise InputError(Errors.E007, path=name)
+    return text
+
+
+def _utf8(data: bytes) -> str | None:
+    """UTF-8, forgiving a character cut at the very end and a few damaged bytes in text that is UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data" and err.start >= len(data) - 3:
+            try:
+                return data[: err.start].decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    wide = sum(1 for ch in text if ord(ch) > 0x7F) - damaged
+    return text if wide >= 20 * damaged else None
+
+
+def _utf16(data: bytes, encoding: str) -> str | None:
+    """UTF-16 (no mark), forgiving an odd last byte (a file cut inside its last character)."""
+    try:
+        return data[: len(data) - len(data) % 2].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark, recognised by its NUL bytes: in report text most are the high
+    bytes of ASCII characters (line breaks, digits), so they sit at odd offsets (little-endian) or at even
+    ones (big-endian); the other side has only the few of characters like 一 (U+4E00). Binary data has
+    NULs on both sides alike, or decodes to unassigned code points."""
+    even = data[0::2].count(0)
+    odd = data[1::2].count(0)
+    if min(even, odd) * 4 > max(even, odd):
+        return None
+    text = _utf16(data, "utf-16-le" if odd > even else "utf-16-be")
+    if not text:
+        return None
+    odd_chars = sum(1 for ch in text if unicodedata.category(ch) in ("Cn", "Co", "Cs"))
+    return text if odd_chars <= len(text) // 100 else None
+
+
+def _gb18030_or_big5(data: bytes) -> str | None:
+    """GB18030 (Simplified; GBK is its subset) or Big5 (Traditional, as CP950). Both decode most double-byte
+    text without an error, so when both do, the common characters each reading lands on decide (a short
+    text can fool charset-normalizer: 养老社区 in GBK is, to it, Big5), and charset-normalizer breaks ties."""
+    readings: dict[str, str] = {}
+    for encoding in ("gb18030", "cp950"):
         try:
-            return normalize_radicals(data.decode(encoding))
+            readings[encoding] = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(Errors.E007, path=name)
+    if len(readings) < 2:
+        return next(iter(readings.values()), None)
+    sample = _sample(data)
+    gb, big5 = _common_share(sample.decode("gb18030"), "gb18030"), _common_share(sample.decode("cp950"), "cp950")
+    if gb != big5:
+        return readings["gb18030"] if gb > big5 else readings["cp950"]
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=["gb18030", "big5"]).best()
+    return readings["cp950"] if best is not None and best.encoding == "big5" else readings["gb18030"]
+
+
+# the common part of each encoding's double-byte table, by lead byte range: punctuation and symbols, then the
+# frequent characters (GB2312 level 1, 3755 Simplified; Big5 level 1, 5401 Traditional). Text read in the
+# wrong one of the two lands in the other's rare characters, private-use area, kana or Cyrillic.
+_COMMON = {"gb18030": ((0xA1A1, 0xA3FE), (0xB0A1, 0xD7F9)), "cp950": ((0xA140, 0xA3BF), (0xA440, 0xC67E))}
+
+
+def _common_share(text: str, encoding: str) -> float:
+    """The share of a reading's non-ASCII characters that are common characters of ``encoding``."""
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return 0.0
+    common = 0
+    for ch in wide:
+        code = ch.encode(encoding)
+        value = int.from_bytes(code, "big") if len(code) == 2 else 0
+        common += any(lo <= value <= hi for lo, hi in _COMMON[encoding])
+    return common / len(wide)
+
+
+def _sample(data: bytes, size: int = 1 << 16) -> bytes:
+    """The first ``size`` bytes or so, ending at a line break (never inside a double-byte character)."""
+    if len(data) <= size:
+        return data
+    cut = data.rfind(b"\n", 0, size)
+    if cut > 0:
+        return data[: cut + 1]
+    for end in range(size, size - 4, -1):  # one long line: end where both readings end a character
+        try:
+            data[:end].decode("gb18030")
+            data[:end].decode("cp950")
+            return data[:end]
+        except UnicodeDecodeError:
+            continue
+    return data
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters no text file holds (NUL, backspace, escape …), more than one in a thousand."""
+    controls = len(_CONTROL.findall(text[:1 << 20]))
+    return controls > 0 and (controls * 1000 > min(len(text), 1 << 20) or "\x00" in text)
 
 
 def clean_line(raw: str) -> str:
@@ -374,10 +509,33 @@ def segment_lines(lines: list[str]) -> list[Unit]:
         current = None
     if current is not None:
         units.append(current)
+    units = [part for unit in units for part in _split_long(unit)]
     for unit in units:
         if unit.kind == "prose":
             unit.kind = _kind_of(unit.text)
     return units
+
+
+MAX_UNIT_CHARS = 5000  # real paragraphs stay far below (the longest in the test reports: under 1000)
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+
+
+def _split_long(unit: Unit, limit: int = MAX_UNIT_CHARS) -> list[Unit]:
+    """A unit longer than ``limit`` (a report printed as one line, a text without line breaks) as pieces
+    that end at a sentence end where one falls in the last half of the piece: every later step handles
+    text unit by unit, and spaCy refuses a text of a million characters."""
+    if len(unit.text) <= limit:
+        return [unit]
+    pieces: list[Unit] = []
+    start = 0
+    while start < len(unit.text):
+        end = min(start + limit, len(unit.text))
+        if end < len(unit.text):
+            cut = [m.end() for m in _SENTENCE_END.finditer(unit.text, start + limit // 2, end)]
+            end = cut[-1] if cut else end
+        pieces.append(Unit(unit.text[start:end], unit.lines[start:end], unit.page))
+        start = end
+    return pieces
 
 
 def _kind_of(text: str) -> str:

@@ -170,6 +170,25 @@ def _ocr_page(page: Any, language: str) -> list[str]:
     return [ln for ln in proc.stdout.splitlines()]
 
 
+def check_pdf(path: str | Path, password: str | None = None) -> int:
+    """Open a PDF as ``pdf_text`` will, without reading its text: its page count, or the error that reading
+    it would end in (password, corrupt, no pages). Cheap, so that a build checks every input before
+    extracting any (a page without a text layer is only found by reading it: E027 comes at extraction)."""
+    p = Path(path)
+    _quiet_pdfminer()
+    pdf = _open(p, password)
+    try:
+        try:
+            count = len(pdf.pages)
+        except Exception as err:
+            raise InputError(Errors.E024, path=p, reason=f"{type(err).__name__}: {err}") from None
+        if not count:
+            raise InputError(Errors.E025, path=p)
+        return count
+    finally:
+        pdf.close()
+
+
 def pdf_text(path: str | Path, password: str | None = None, ocr: bool = False,
              progress: Callable[[int, int], None] | None = None) -> tuple[str, list[int]]:
     """The report's text (pages separated by form feeds, each page's lines in reading order) and the

@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 from extract.ingest import (
-    Document, doc_id_for, normalize_radicals, read_bytes, read_document, segment_lines, split_lines,
+    Document, decode, doc_id_for, normalize_radicals, read_bytes, read_document, segment_lines, split_lines,
 )
 from extract.errors import Errors, InputError
 
@@ -36,6 +36,26 @@ def report_id_for(path: str | Path) -> str:
     p = Path(path)
     name = p.name[:-4] if p.name.lower().endswith(".pdf") else doc_id_for(p)
     return name or "report"
+
+
+def check_report(path: str | Path, password: str | None = None) -> str:
+    """Read and decode a report file as ``read_report`` will, without segmenting or extracting it; return its
+    report id. A PDF is opened (password, corrupt, no pages); whether its pages hold text is only known by
+    reading them (E027 comes with ``read_report``). Why: a build checks every input before the first
+    extraction, so that a bad last file stops it at once."""
+    from extract.pdf import check_pdf, is_pdf
+
+    p = Path(path)
+    data = read_bytes(p)
+    if is_pdf(data):
+        check_pdf(p, password)
+    else:
+        if p.suffix.lower() == ".pdf":
+            raise InputError(Errors.E020, path=p)
+        text = decode(data, str(p))
+        if not text.strip():
+            raise InputError(Errors.E009 if text else Errors.E005, path=p)
+    return report_id_for(p)
 
 
 def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False, quiet: bool = False) -> Document:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -40,3 +40,52 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     mode = "wb" if isinstance(data, bytes) else "w"
     with atomic_open(path, mode) as handle:
         handle.write(data)
+
+
+def atomic_write_all(files: Mapping[Path, bytes]) -> None:
+    """Write several files as one step: all to temporary files first, renamed into place only when every
+    one is written. On failure the temporary files, and the directories made for them, are removed, so
+    that a build that fails leaves nothing behind (an earlier build's files stay as they were)."""
+    made: list[Path] = []
+    temps: dict[Path, str] = {}
+    try:
+        for target in files:
+            made += _make_dirs(target.parent)
+        mode = 0o666 & ~_umask()
+        for target, data in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            temps[target] = tmp
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, mode)
+        for target, tmp in temps.items():
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp in temps.values():
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        for directory in reversed(made):
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
+        raise
+
+
+def _make_dirs(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; return the ones created, outermost first."""
+    missing: list[Path] = []
+    d = directory
+    while not d.exists() and d != d.parent:
+        missing.append(d)
+        d = d.parent
+    made = []
+    for d in reversed(missing):
+        try:
+            d.mkdir()
+        except FileExistsError:
+            continue
+        made.append(d)
+    return made

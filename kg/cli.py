@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from kg import __version__
-from extract.errors import CsrKgError
+from extract.errors import CsrKgError, one_line
+
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): an internal error, a bug to report
 
 # order = order in --help
 COMMANDS: tuple[str, ...] = (
@@ -60,6 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as err:  # a bug: one line, not a traceback, unless the user asks for it
+        if os.environ.get("CSRKG_DEBUG") == "1":
+            raise
+        print(f"csrkg: internal error: {type(err).__name__}: {one_line(str(err))} "
+              "(please report; rerun with CSRKG_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,7 +15,6 @@ the graph an earlier build stored for it, if any.
 """
 from __future__ import annotations
 
-import glob
 import hashlib
 import multiprocessing
 import sys
@@ -151,17 +150,6 @@ def _failed(task: Task, err: BaseException) -> Outcome:
 
 # ---------------------------------------------------------------------------------------------------------
 # inputs
-
-
-def expand_globs(inputs: Iterable[str | Path]) -> list[str]:
-    """Inputs with glob patterns (``*``, ``?``, ``[...]``, ``**``) expanded, sorted, for shells that do not
-    expand them (Windows, quoted arguments); an existing path is kept as it is, and a pattern that matches
-    nothing is kept so that the input check names it."""
-    out: list[str] = []
-    for item in map(str, inputs):
-        matches = [] if Path(item).exists() or not glob.has_magic(item) else sorted(glob.glob(item, recursive=True))
-        out += matches or [item]
-    return out
 
 
 def file_sha256(path: Path) -> str:
@@ -333,14 +321,14 @@ def build_corpus(inputs: Iterable[str | Path], store: CsrStore, *, jobs: int = 1
 
     ``echo`` gets one line per failed report and per warning (default: stderr); ``progress`` shows a tqdm bar on stderr;
     ``nquads_dir`` also gets each input report's graph as ``<report-id>.nq`` (written atomically)."""
-    from kg.reports import expand_inputs
+    from kg.inputs import expand_inputs
 
     started = time.perf_counter()
     if jobs < 1:
         raise InputError(Errors.E090, option="--jobs", expected="at least 1", value=jobs)
     if executor not in EXECUTORS:
         raise InputError(Errors.E090, option="--executor", expected=" or ".join(EXECUTORS), value=executor)
-    files = expand_inputs(expand_globs(inputs))
+    files = expand_inputs(list(inputs))
     tasks, unchanged, unreadable = plan(files, store, force=force, password=password, ocr=ocr)
     result = CorpusResult(total=len(files), unchanged=unchanged)
     store.load_ontology()  # as current as the code that writes the reports

@@ -9,6 +9,7 @@ from rdflib import Graph
 
 from extract.errors import Errors, InputError
 from extract.records import Extraction
+from kg.inputs import expand_inputs, unique_report_ids
 
 
 @dataclass
@@ -19,29 +20,6 @@ class BuildResult:
     extractions: list[Extraction]
     outputs: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-REPORT_SUFFIXES = (".txt", ".pdf")
-
-
-def expand_inputs(inputs: list[str | Path]) -> list[Path]:
-    """Report files from files and directories (a directory gives its .txt and .pdf files, sorted), each once;
-    every input is checked before any extraction starts."""
-    out: list[Path] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
-                           and not f.name.endswith(".gold.json"))
-            if not found:
-                raise InputError(Errors.E002, path=p)
-            out += found
-        elif not p.exists():
-            raise InputError(Errors.E001, path=p)
-        else:
-            out.append(p)
-    seen: set[Path] = set()
-    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
 
 
 def extract_report(path: str | Path, password: str | None = None, ocr: bool = False,
@@ -79,18 +57,26 @@ def extract_reports(files: list[Path], password: str | None = None, ocr: bool = 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def check_inputs(inputs: list[str | Path], password: str | None = None) -> list[Path]:
+    """Every report file named (directories expanded), each read and decoded or opened as it will be, report
+    ids unique: all before the first extraction."""
+    from extract.reader import check_report
+
+    files = expand_inputs(inputs)
+    unique_report_ids({p: check_report(p, password) for p in files})
+    return files
+
+
 def build_reports(paths: list[str | Path], password: str | None = None, ocr: bool = False,
                   jobs: int = 1) -> BuildResult:
     """Extract every report and build one graph (entities shared across reports become one node)."""
     from kg.minting import add_extraction, new_graph
 
     started = time.perf_counter()
-    files = expand_inputs(paths)
+    files = check_inputs(paths, password=password)  # all of them, before the first extraction
     extractions = extract_reports(files, password=password, ocr=ocr, jobs=jobs)
     ids = [ex.report.report_id for ex in extractions]
-    if len(set(ids)) != len(ids):
-        from extract.errors import InputError
-
+    if len(set(ids)) != len(ids):  # (check_inputs found these already: kept for callers of extract_report)
         raise InputError(Errors.E008, ids=", ".join(sorted(ids)))
     graph = new_graph()
     for ex in extractions:
@@ -120,21 +106,29 @@ def merges_tsv(extractions: list[Extraction]) -> str:
 
 
 def write_outputs(result: BuildResult, outdir: str | Path, html: bool = True) -> dict[str, Path]:
-    """Write graph.ttl, merges.tsv and graph.html into ``outdir``, each all-or-nothing."""
-    from kg.atomic import atomic_write
+    """Write graph.ttl, merges.tsv and graph.html into ``outdir``, all or nothing: every file goes to a
+    temporary file first, and only when all are written are they renamed into place (a failure leaves no
+    file and no temporary file behind: E041). With ``html=False`` a graph.html of an earlier build is
+    removed, since it would show another graph than the new graph.ttl."""
+    from kg.atomic import atomic_write_all
 
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
     paths = {"turtle": out / "graph.ttl", "merges": out / "merges.tsv"}
-    atomic_write(paths["turtle"], serialize_turtle(result.graph))
-    atomic_write(paths["merges"], merges_tsv(result.extractions))
+    files: dict[Path, bytes] = {paths["turtle"]: serialize_turtle(result.graph),
+                                paths["merges"]: merges_tsv(result.extractions).encode("utf-8")}
     if html:
         try:
-            from kg.viz import render_html
+            from kg.viz import render_page
         except ImportError:  # the view is optional while it is being built
-            render_html = None
-        if render_html is not None:
+            render_page = None
+        if render_page is not None:
             paths["html"] = out / "graph.html"
-            render_html(result.graph, paths["html"])
+            files[paths["html"]] = render_page(result.graph).encode("utf-8")
+    try:
+        atomic_write_all(files)
+        if not html:
+            (out / "graph.html").unlink(missing_ok=True)
+    except OSError as err:
+        raise InputError(Errors.E041, path=out, reason=err.strerror or type(err).__name__) from err
     result.outputs = paths
     return paths

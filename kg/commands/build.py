@@ -12,8 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
         help="extract a knowledge graph from CSR reports (PDF or text)",
-        description="Extract entities and relations from one or more CSR reports (PDF, or text in UTF-8 or "
-        "GB18030; directories give their .pdf and .txt files) and write OUTDIR/graph.ttl (Turtle), "
+        description="Extract entities and relations from one or more CSR reports (PDF, or text in UTF-8, "
+        "UTF-16, GB18030 or Big5; directories give their .pdf and .txt files) and write OUTDIR/graph.ttl (Turtle), "
         "OUTDIR/graph.html (interactive view) and OUTDIR/merges.tsv (alias merge log).",
         epilog="examples:\n  csrkg build data/samples/dajia-2024-csr.txt -o out\n  csrkg build reports/ -o out\n"
         "  csrkg build scanned.pdf --ocr -o out\n"
@@ -46,7 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="with --store: also write each report's graph as DIR/<report-id>.nq (for bulk loaders)")
     p.add_argument("--progress", action="store_true",
                    help="with --store: show the progress bar even when stderr is not a terminal")
-    p.add_argument("--no-html", action="store_true", help="do not write graph.html")
+    p.add_argument("--no-html", action="store_true",
+                   help="do not write graph.html (and remove one an earlier build left in OUTDIR)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(func=run)
 
@@ -54,8 +55,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from kg.reports import build_reports, write_outputs
     from kg.vocab import CSR, ENTITY_CLASSES, RELATIONS
-
-    from pathlib import Path
 
     if args.jobs < 1:
         raise InputError(Errors.E090, option="--jobs", expected="at least 1", value=args.jobs)
@@ -68,12 +67,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(Errors.E091, command="build " + " ".join(store_only), needs="--store DIR", got="no --store")
     if not args.out:
         raise InputError(Errors.E091, command="build", needs="-o OUTDIR or --store DIR", got="neither")
-    from kg.corpus import expand_globs
+    from kg.inputs import check_output_dir
 
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise InputError(Errors.E040, path=out)
-    result = build_reports(expand_globs(args.inputs), password=args.password, ocr=args.ocr, jobs=args.jobs)
+    out = check_output_dir(args.out)  # E040/E041 before any extraction; nothing is created yet
+    result = build_reports(args.inputs, password=args.password, ocr=args.ocr, jobs=args.jobs)
     empty = [ex.report.report_id for ex in result.extractions if not ex.facts and len(ex.entities) <= 1]
     for report_id in empty:
         print(f"csrkg: warning: {report_id}: no facts were found in this report", file=sys.stderr)
@@ -105,9 +102,9 @@ def run_corpus(args: argparse.Namespace) -> int:
 
     from pathlib import Path
 
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not out.is_dir():
-        raise InputError(Errors.E040, path=out)
+    from kg.inputs import check_output_dir
+
+    out = check_output_dir(args.out) if args.out else None  # E040/E041 before any extraction
     if args.scheduler and args.executor != "dask":
         raise InputError(Errors.E091, command="build --scheduler", needs="--executor dask", got="--executor local")
     progress = args.progress or (not args.quiet and sys.stderr.isatty())
