@@ -8,6 +8,8 @@ named graphs, set semantics: its best case) from an N-Triples file.
 
 Why rdflib queries run in forked children: rdflib cannot be interrupted, and a forked child shares the
 loaded graph (copy-on-write) so a query that passes the timeout is killed without reloading a million triples.
+The store queries cannot be interrupted either: they run in ``store_worker.py`` on the closed store, opened
+read-only, and that process is killed at the timeout.
 """
 from __future__ import annotations
 
@@ -63,7 +65,7 @@ def to_ntriples(nquads: Path, path: Path, copies_kept: int, copies: int) -> None
     """Drop the graph names (and, for a smaller rdflib sample, the later copies)."""
     graph_term = re.compile(r" <[^>]*> \.$")
     with nquads.open(encoding="utf-8") as src, path.open("w", encoding="utf-8") as out:
-        for i, line in enumerate(src):
+        for line in src:
             out.write(graph_term.sub(" .", line.rstrip("\n")) + "\n")
     if copies_kept < copies:  # rewrite keeping the first copies only (their IRIs carry /c{k}/)
         kept = path.with_suffix(".kept.nt")
