@@ -166,7 +166,7 @@ def bench_bigstore(extractions: list[Any], work: Path, target_triples: int, repe
     """Build the big store, then time each library query on our path, raw pyoxigraph and rdflib."""
     import pyoxigraph as ox
 
-    from kg.query import library, run_on_store
+    from kg.query import library
     from kg.store import open_store
 
     out: dict[str, Any] = {"target_triples": target_triples, "rdflib_timeout_s": timeout_s,
@@ -176,7 +176,7 @@ def bench_bigstore(extractions: list[Any], work: Path, target_triples: int, repe
     per_copy = seed.count("\n")
     copies = max(1, -(-target_triples // per_copy))
     nquads = work / "big.nq"
-    lines = replicate(seed, copies, nquads)
+    out["nquads_lines"] = replicate(seed, copies, nquads)
     out.update(seed_reports=len(extractions), quads_per_copy=per_copy, copies=copies, reports=copies * len(extractions),
                make_nquads_s=round(time.perf_counter() - start, 1), nquads_mb=round(nquads.stat().st_size / 1024 ** 2, 1))
 
