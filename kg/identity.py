@@ -190,10 +190,9 @@ def _graphs_using(store: "CsrStore", links: dict[URIRef, URIRef]) -> list[URIRef
     found: set[str] = set()
     for old in links:
         node = ox.NamedNode(str(old))
-        for q in store.ox.quads_for_pattern(node, None, None, None):
-            found.add(q.graph_name.value)
-        for q in store.ox.quads_for_pattern(None, None, node, None):
-            found.add(q.graph_name.value)
+        for q in [*store.ox.quads_for_pattern(node, None, None, None), *store.ox.quads_for_pattern(None, None, node, None)]:
+            if isinstance(q.graph_name, ox.NamedNode):  # (the default graph holds the union: not a report)
+                found.add(q.graph_name.value)
     return [URIRef(g) for g in sorted(found)]
 
 

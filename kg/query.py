@@ -156,7 +156,7 @@ def run_on_store(store: "CsrStore", sparql: str) -> QueryResult:
 
 
     try:
-        result = store.ox.query(sparql, use_default_graph_as_union=True)
+        result = store.ox.query(sparql, use_default_graph_as_union=not store.has_union_graph())
     except SyntaxError as err:
         raise InputError(Errors.E058, reason=one_line(str(err))) from err
     except (OSError, ValueError) as err:

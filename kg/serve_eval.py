@@ -244,15 +244,17 @@ def check_query(text: str) -> tuple[str, bool]:
 def open_dataset(source: DataSource) -> tuple[Any, bool]:
     """Open the data of ``source``: ``(pyoxigraph.Store, query over the union of named graphs?)``.
 
-    The on-disk store keeps one named graph per report, so its queries run over their union; a Turtle file
-    goes into the default graph of an in-memory store, the ontology into its own named graph, as in the store.
+    The on-disk store keeps one named graph per report and their set union as its default graph (older
+    stores: queries run over Oxigraph's union view); a Turtle file goes into the default graph of an
+    in-memory store, the ontology into its own named graph, queried over their union.
     """
     import pyoxigraph as ox
 
     if source.store_dir:
         from kg.store import open_store
 
-        return open_store(source.store_dir, read_only=True), True
+        store = open_store(source.store_dir, read_only=True)
+        return store, not store.has_union_graph()  # a store keeps the union as its default graph
     store = ox.Store()
     assert source.graph_file
     store.bulk_load(path=source.graph_file, format=ox.RdfFormat.TURTLE)

@@ -9,8 +9,11 @@ the union of the named graphs.
 How a graph of several reports is split into report graphs: :mod:`kg.named_graphs`. Oxigraph keeps numbers
 by value (see :mod:`kg.rdfterms`).
 
-Oxigraph's union default graph is a *multiset*: a triple shared by two report graphs matches twice. The
-bundled queries therefore use ``DISTINCT`` / ``COUNT(DISTINCT …)`` (Virtuoso behaves the same way).
+The default graph holds the set union of the named graphs, kept in step by every write
+(:meth:`CsrStore.has_union_graph` says why), and queries read it. Oxigraph's own union view of the named
+graphs (a *multiset*: a triple shared by two report graphs matches twice) is used only for stores written
+before that; the bundled queries therefore still use ``DISTINCT`` / ``COUNT(DISTINCT …)``, as Virtuoso's
+union default graph needs too.
 """
 from __future__ import annotations
 
@@ -81,13 +84,45 @@ class CsrStore:
         """Replace the named graph ``name`` by ``triples``: a failure leaves the old graph or none, never half."""
         import pyoxigraph as ox
 
-        store = self._writable()
         g = ox.NamedNode(str(name))
-        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
-        if store.contains_named_graph(g):
-            store.remove_graph(g)
-        store.extend(quads)  # transactional: all or nothing
+        return self._set_graph(g, [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples])
+
+    def _set_graph(self, name: Any, quads: list[Any]) -> int:
+        """Make the named graph ``name`` hold exactly ``quads``, and keep the default graph the set union of
+        all named graphs (see :meth:`has_union_graph`)."""
+        import pyoxigraph as ox
+
+        store = self._writable()
+        old = [(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, name)]
+        if old:
+            store.remove_graph(name)
+        default = ox.DefaultGraph()
+        store.extend(quads + [ox.Quad(q.subject, q.predicate, q.object, default) for q in quads])  # all or nothing
+        kept = {(q.subject, q.predicate, q.object) for q in quads}
+        self._drop_from_union([t for t in old if t not in kept])
         return len(quads)
+
+    def _drop_from_union(self, triples: list[tuple[Any, Any, Any]]) -> None:
+        """Remove from the default graph the triples that no named graph holds any more."""
+        import pyoxigraph as ox
+
+        store = self._writable()
+        default = ox.DefaultGraph()
+        for s, p, o in triples:
+            if not any(isinstance(q.graph_name, ox.NamedNode) for q in store.quads_for_pattern(s, p, o, None)):
+                store.remove(ox.Quad(s, p, o, default))
+
+    def rebuild_union_graph(self) -> int:
+        """Rebuild the default graph as the set union of the named graphs (stores written before it was kept)."""
+        import pyoxigraph as ox
+
+        store = self._writable()
+        store.clear_graph(ox.DefaultGraph())
+        union = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)
+                 if isinstance(q.graph_name, ox.NamedNode)}
+        store.extend([ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in union])
+        store.flush()
+        return len(union)
 
     def load_ontology(self) -> bool:
         """(Re)load ``ontology/csr.ttl`` into its named graph; False when the file is not there."""
@@ -130,7 +165,7 @@ class CsrStore:
         :func:`kg.named_graphs.split_by_report`, so the parent only parses and writes."""
         import pyoxigraph as ox
 
-        store = self._writable()
+        self._writable()
         parts: dict[str, list[Any]] = {}
         try:
             for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
@@ -140,10 +175,7 @@ class CsrStore:
         except (SyntaxError, ValueError) as err:
             raise InputError(Errors.E052, path="<worker output>", fmt="N-Quads", reason=one_line(str(err))) from err
         for name in sorted(parts):
-            graph = ox.NamedNode(name)
-            if store.contains_named_graph(graph):
-                store.remove_graph(graph)
-            store.extend(parts[name])  # transactional: all or nothing
+            self._set_graph(ox.NamedNode(name), parts[name])
         return sorted(parts)
 
     def report_checksums(self) -> dict[str, str]:
@@ -188,7 +220,10 @@ class CsrStore:
     def remove_report(self, report: str) -> str:
         """Drop a report's named graph (by IRI, label or file stem); returns its IRI; unknown -> InputError."""
         iri = self.resolve_report(report)
-        self._writable().remove_graph(_nn(iri))
+        store = self._writable()
+        old = [(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, _nn(iri))]
+        store.remove_graph(_nn(iri))
+        self._drop_from_union(old)
         self.ox.flush()
         return iri
 
@@ -201,6 +236,17 @@ class CsrStore:
     def graph_names(self) -> list[str]:
         """Every named graph, the ontology included, sorted."""
         return sorted(g.value for g in self.ox.named_graphs() if hasattr(g, "value"))
+
+    def has_union_graph(self) -> bool:
+        """Whether the default graph holds the set union of the named graphs (every store this version wrote).
+
+        Why keep it: Oxigraph evaluates patterns over its union-of-named-graphs view 10-100x slower than over
+        a real graph (measured in bench/RESULTS.md), and that view is a multiset (a triple in two reports
+        matches twice). The copy doubles the disk use; queries read it, named graphs stay the unit of
+        replacement and provenance."""
+        import pyoxigraph as ox
+
+        return next(iter(self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
     def has_ontology(self) -> bool:
         return self.ox.contains_named_graph(_nn(str(ONTOLOGY_IRI)))
@@ -302,6 +348,8 @@ def open_store(path: str | os.PathLike[str], read_only: bool = False) -> CsrStor
         raise CsrKgError(Errors.E072, path=target, reason=one_line(str(err))) from err
     if not store.has_ontology():
         store.load_ontology()
+    if not store.has_union_graph():  # a store written before the default graph was kept: build it once
+        store.rebuild_union_graph()
     return store
 
 

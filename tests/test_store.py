@@ -185,3 +185,44 @@ def test_cli_load_and_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("csrkg: error: [E075] no report 'changqing-2024-csr'")
     assert main(["load", str(DATA / "no-such.ttl"), "--store", store]) == 2
+
+
+def _default_and_union(store) -> tuple[set, set]:
+    import pyoxigraph as ox
+
+    default, union = set(), set()
+    for q in store.ox.quads_for_pattern(None, None, None, None):
+        triple = (q.subject, q.predicate, q.object)
+        (union if isinstance(q.graph_name, ox.NamedNode) else default).add(triple)
+    return default, union
+
+
+def test_the_default_graph_is_the_set_union_of_the_report_graphs(tmp_path: Path) -> None:
+    """Queries read the default graph (fast, set semantics): it must follow every load, replace and remove."""
+    with open_store(tmp_path / "store") as store:
+        store.put_report(load_graph(MINI))
+        store.put_report(load_graph(MINI_B))
+        default, union = _default_and_union(store)
+        assert default == union and store.has_union_graph()
+        shared = default
+        store.remove_report(store.reports()[0])
+        default, union = _default_and_union(store)
+        assert default == union and default < shared  # what only the removed report held is gone
+        store.put_report(load_graph(MINI))  # replacing: no stale triple stays behind
+        store.put_report(load_graph(MINI))
+        assert _default_and_union(store)[0] == _default_and_union(store)[1] == shared
+
+
+def test_a_store_without_the_union_graph_gets_it_when_opened_for_writing(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    with open_store(tmp_path / "store") as store:
+        store.put_report(load_graph(MINI))
+        expected = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
+        store.ox.clear_graph(ox.DefaultGraph())  # as a store written by an earlier version
+    with open_store(tmp_path / "store", read_only=True) as old:
+        assert not old.has_union_graph()  # read-only: queries fall back to Oxigraph's union view
+        assert run_query(old, "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p ?o }").rows == expected
+    with open_store(tmp_path / "store") as store:
+        assert store.has_union_graph()
+        assert run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows == expected
