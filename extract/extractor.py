@@ -41,8 +41,9 @@ def build_gazetteer(docs) -> tuple[Gazetteer, set[str], list[tuple[str, str]], l
                 else:
                     gaz.add(alias, found.label, found.company)
                     alias_pairs.append((alias, found.name))
+        text = doc.text  # spaCy joins the tokens again on every access: once per unit, not per sentence
         for start, end in ((s.start_char, s.end_char) for s in doc.sents):
-            sentence = doc.text[start:end]
+            sentence = text[start:end]
             for _, items in [*member_lists(sentence), *controlled_lists(sentence), *members_described(sentence)]:
                 for item in items:
                     members.add(item)
