@@ -32,6 +32,7 @@ _DASH = re.compile(r"\s*[-－—–―]\s*")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉\s]")
 _YEAR_HEAD = re.compile(r"^(?:19|20)\d{2}(?:年度|年)?")
 SIZE_RE = re.compile(r"(?:总规模|认缴规模|目标规模|募集规模|基金规模|发行规模|首期规模|规模|募资|募集资金|募集)(?:为|达|达到|约|超过|超|逾|近)?")
+INDUSTRY_WORDS = ("能源", "科技", "国际", "实业")  # X and X科技: one organisation, unless the report says otherwise
 
 
 def award_key(name: str) -> str:
@@ -233,12 +234,13 @@ class Resolver:
                 uf.union(f"ORG\t{names[0]}", f"ORG\t{other}", "same organisation name without legal suffix")
         cores = sorted(by_core)
         defined = {alias for alias, _ in self.alias_pairs} | set(self.members)
-        for a in cores:
-            for b in cores:
-                if any(n in defined for n in by_core[b]):
-                    continue  # X科技 that the report defines or lists as a member is a company of its own
-                if a != b and b.startswith(a) and re.fullmatch(r"(?:能源|科技|国际|实业)", b[len(a):]):
-                    uf.union(f"ORG\t{by_core[a][0]}", f"ORG\t{by_core[b][0]}", "same organisation: name plus industry word")
+        # b = a + an industry word: look a up from b (a dictionary look-up, not every pair of cores)
+        pairs = sorted((b[: -len(word)], b) for b in cores for word in INDUSTRY_WORDS
+                       if b.endswith(word) and b[: -len(word)] in by_core)
+        for a, b in pairs:
+            if any(n in defined for n in by_core[b]):
+                continue  # X科技 that the report defines or lists as a member is a company of its own
+            uf.union(f"ORG\t{by_core[a][0]}", f"ORG\t{by_core[b][0]}", "same organisation: name plus industry word")
 
     def _merge_by_key(self, uf: _UnionFind, label: str, key, reason: str) -> None:
         seen: dict[str, str] = {}
