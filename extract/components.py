@@ -11,6 +11,10 @@ lazily), nothing else in the package has import-time side effects. Components on
 """
 from __future__ import annotations
 
+import bisect
+
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -22,6 +26,8 @@ from extract.sentence import M, Context, Sentence
 for _attr in ("csr_found", "csr_mentions", "csr_facts"):
     if not Doc.has_extension(_attr):
         Doc.set_extension(_attr, default=None)
+
+NOT_START = numpy.uint64(2**64 - 1)  # -1 (no sentence start) in the unsigned array Doc.from_array takes
 
 
 @Language.factory("csr_sentencizer", default_config={"punct_chars": "。！？!?；;"})
@@ -36,10 +42,15 @@ class CsrSentencizer:
         self.punct_chars = set(punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
+        # one from_array call: the Token.is_sent_start setter scans the whole Doc on every call (to refuse a
+        # parsed Doc), which made a long unit quadratic in its tokens
+        flags = numpy.empty((len(doc), 1), dtype="uint64")
         start_next = True
         for token in doc:
-            token.is_sent_start = start_next
+            flags[token.i, 0] = 1 if start_next else NOT_START
             start_next = bool(token.text) and token.text[-1] in self.punct_chars and not token.is_space
+        if len(doc):
+            doc.from_array([SENT_START], flags)
         return doc
 
 
@@ -127,9 +138,11 @@ class CsrRelations:
         ctx.member_told = False
         all_mentions: list[M] = []
         facts = []
-        for start, end in _sentences(doc):
+        sentences = _sentences(doc)
+        found_in = _found_by_sentence(doc._.csr_found or [], sentences)
+        for k, (start, end) in enumerate(sentences):
             sent_text = text[start:end]
-            mentions = self._mentions(doc, sent_text, start)
+            mentions = self._mentions(found_in[k], sent_text, start)
             all_mentions += [M(m.start + start, m.end + start, m.name, m.label, m.company) for m in mentions]
             line_of = (lambda base: (lambda pos: unit.line_at(base + pos) if unit else 0))(start + line_base)
             sent = Sentence(sent_text, mentions, line_of, unit.page if unit else None)
@@ -141,16 +154,24 @@ class CsrRelations:
         doc._.csr_facts = facts
         return doc
 
-    def _mentions(self, doc: Doc, sent_text: str, offset: int) -> list[M]:
+    def _mentions(self, found: list[nm.Found], sent_text: str, offset: int) -> list[M]:
+        """The sentence's mentions: the longest of overlapping candidates (gazetteer and pass-one finds)."""
         cands: list[M] = []
         for s, e, name, label in self.gazetteer.find(sent_text):
             cands.append(M(s, e, name, label, name in self.gazetteer.companies))
-        for found, _ in doc._.csr_found or []:
-            if offset <= found.start and found.end <= offset + len(sent_text):
-                cands.append(M(found.start - offset, found.end - offset, found.name, found.label, found.company))
-        chosen: list[M] = []
+        for f in found:
+            cands.append(M(f.start - offset, f.end - offset, f.name, f.label, f.company))
         prefer = {"ORG": 0, "FUND": 1, "COMMUNITY": 2, "AWARD": 3}
-        for m in sorted(cands, key=lambda m: (-(m.end - m.start), m.start, prefer.get(m.label, 9))):
-            if all(m.end <= c.start or m.start >= c.end for c in chosen):
-                chosen.append(m)
-        return sorted(chosen, key=lambda m: m.start)
+        return nm.keep_disjoint(cands, key=lambda m: (-(m.end - m.start), m.start, prefer.get(m.label, 9)))
+
+
+def _found_by_sentence(found: list[tuple[nm.Found, list[str]]], sentences: list[tuple[int, int]]) -> list[list[nm.Found]]:
+    """Pass one's finds of each sentence (those inside it), in their order: one pass over the finds instead of
+    one per sentence, which made a unit of many sentences quadratic."""
+    starts = [s for s, _ in sentences]
+    out: list[list[nm.Found]] = [[] for _ in sentences]
+    for f, _ in found:
+        k = bisect.bisect_right(starts, f.start) - 1
+        if k >= 0 and f.end <= sentences[k][1]:
+            out[k].append(f)
+    return out

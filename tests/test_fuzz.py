@@ -250,3 +250,33 @@ def test_regression_amounts_no_float_holds() -> None:
     assert find_amounts("出资5亿元")[0][2].value == 5e8
     for number in ("9" * 1000, "九" * 400, "9" * 300 + "万亿"):
         graph_of(f"甲乙有限公司出资{number}元设立丙丁公益基金。")
+
+
+# --- the linear-time rewrites equal what they replaced -----------------------------------------------------
+# bench/scaling.py found extraction quadratic in long 、-lists and long units; the rewrites must find exactly
+# what the simple forms found, which these properties check against those simple forms on short texts.
+
+LIST_PIECES = ("甲", "乙丙", "等", "、", "养老社区", "社区", "之家", "，", "a", "1", " ", "等养老社区", "丁戊己庚辛壬癸子丑寅卯辰")
+
+
+@settings(FUZZ, max_examples=EXAMPLES * 5)
+@given(st.lists(st.sampled_from(LIST_PIECES), max_size=40).map("".join))
+def test_community_lists_match_their_regex(text: str) -> None:
+    from extract.names import _community_list_re, community_list_matches
+
+    want = [(m.start("items"), m.end("items"), m.group("suffix"), m.end()) for m in _community_list_re().finditer(text)]
+    assert community_list_matches(text) == want
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 8), st.integers(0, 3)), max_size=40))
+def test_keep_disjoint_keeps_what_pairwise_testing_kept(raw: list[tuple[int, int, int]]) -> None:
+    from extract.names import Found, keep_disjoint
+
+    spans = [Found(s, s + n, f"n{i}", "ORG") for i, (s, n, _) in enumerate(raw)]
+    key = lambda f: (-(f.end - f.start), f.start)  # noqa: E731
+    naive: list[Found] = []
+    for f in sorted(spans, key=key):
+        if all(f.end <= o.start or f.start >= o.end for o in naive):
+            naive.append(f)
+    assert keep_disjoint(spans, key) == sorted(naive, key=lambda f: f.start)
