@@ -181,9 +181,13 @@ def load_graph(path: str | Path) -> Graph:
 
 
 def run_on_graph(graph: Graph, sparql: str) -> QueryResult:
-    """Run ``sparql`` with rdflib on an in-memory graph."""
+    """Run ``sparql`` with rdflib on an in-memory graph; refused first (:mod:`kg.sparql_guard`): updates,
+    SERVICE, and FROM / FROM NAMED, which rdflib would fetch from the network."""
     from rdflib.plugins.sparql import prepareQuery
 
+    from kg.sparql_guard import check_query
+
+    check_query(sparql, allow_dataset=False)
     try:
         prepared = prepareQuery(sparql)
     except Exception as err:
@@ -202,13 +206,16 @@ def run_on_graph(graph: Graph, sparql: str) -> QueryResult:
 
 
 def run_on_store(store: "CsrStore", sparql: str) -> QueryResult:
-    """Run ``sparql`` with Oxigraph over the union of the store's named graphs."""
+    """Run ``sparql`` with Oxigraph over the union of the store's named graphs; refused first as the endpoint
+    refuses (updates, SERVICE); FROM names graphs of the store, which Oxigraph never fetches."""
     import pyoxigraph as ox
 
+    from kg.sparql_guard import check_query
     from kg.store import from_ox
 
-    try:
-        result = store.ox.query(sparql, use_default_graph_as_union=True)
+    checked = check_query(sparql, allow_dataset=True)
+    try:  # the union of the report graphs, unless the query names its own dataset (as the endpoint does)
+        result = store.ox.query(sparql, use_default_graph_as_union=not checked.dataset)
     except SyntaxError as err:
         raise InputError(f"SPARQL syntax error: {one_line(str(err))}") from err
     except (OSError, ValueError) as err:
