@@ -43,6 +43,19 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, print_blob=True,
 SHACL = settings(FUZZ, max_examples=max(10, EXAMPLES // 4))
 
 
+PROGRESS = os.environ.get("CSRKG_FUZZ_PROGRESS")  # a file: examples run so far per property, for long runs
+_ran: dict[str, int] = {}
+
+
+def tick(prop: str) -> None:
+    """Count one example of ``prop``; with CSRKG_FUZZ_PROGRESS set, write the counts every 50 examples (a long
+    run cut short still says how far it got)."""
+    _ran[prop] = _ran.get(prop, 0) + 1
+    if PROGRESS and _ran[prop] % 50 == 0:
+        with open(PROGRESS, "w", encoding="utf-8") as out:
+            out.writelines(f"{name}\t{count}\n" for name, count in sorted(_ran.items()))
+
+
 def turtle_of(text: str) -> bytes:
     """The Turtle ``csrkg build`` would write for ``text`` (one report, in process)."""
     graph = graph_of(text)
@@ -174,6 +187,7 @@ TEXTS = st.one_of(ANY_TEXT, realistic(), quotes().map(lambda q: q * 3), table_li
 @FUZZ
 @given(TEXTS)
 def test_extraction_never_raises(text: str) -> None:
+    tick("test_extraction_never_raises")
     graph = graph_of(text)
     assert len(graph) >= 5  # at least the report node
 
@@ -185,6 +199,7 @@ THREE_THOUSAND = "旗下成员公司包括" + "、".join(random_names(random.Ran
 @example(THREE_THOUSAND)
 @given(name_list())
 def test_long_name_lists_never_raise(text: str) -> None:
+    tick("test_long_name_lists_never_raise")
     graph_of(text)
 
 
@@ -193,6 +208,7 @@ def test_long_name_lists_never_raise(text: str) -> None:
 def test_same_text_same_turtle(text: str) -> None:
     """Byte-identical Turtle for the same text, also after another text went through the same pipeline
     (the spaCy pipeline is built once per process: no state may leak from one report into the next)."""
+    tick("test_same_text_same_turtle")
     first = turtle_of(text)
     turtle_of(text[::-1] + "与甲乙丙有限公司合作。")
     assert turtle_of(text) == first
@@ -208,6 +224,7 @@ def shapes() -> tuple[Graph, Graph]:
 @SHACL
 @given(st.one_of(realistic(), table_lines(), MIXED, name_list().map(lambda t: t[:3000])))
 def test_graph_conforms_to_shapes(shapes: tuple[Graph, Graph], text: str) -> None:
+    tick("test_graph_conforms_to_shapes")
     from test_ontology import validate  # the project's SHACL check (pyshacl with the ontology)
 
     conforms, violations = validate(graph_of(text), shapes[0], ont_graph=shapes[1])
