@@ -325,3 +325,17 @@ def test_gazetteer_trie_matches_the_longest_first_alternation(names: list[str], 
     plain = re.compile("|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n))))
     trie = re.compile(longest_name_pattern(names))
     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_regression_subsidiary_of_a_charity(shapes: tuple[Graph, Graph]) -> None:
+    """Found by test_graph_conforms_to_shapes (deep run; reduced from hypothesis' example by hand, shrinking
+    gave up): ``X慈善总会旗下Y银行`` made Y csr:subsidiaryOf a charity, which is no csr:Company (the shape of
+    csr:subsidiaryOf). The parent named before 旗下 must be a company."""
+    from test_ontology import validate
+
+    text = "亙駵慈善总会旗下乬眄银行"
+    graph = graph_of(text)
+    assert validate(graph, shapes[0], ont_graph=shapes[1]) == (True, set())
+    assert not list(graph.subject_objects(CSR.subsidiaryOf))
+    # a company before 旗下 still is the parent
+    assert len(list(graph_of("甲乙控股集团有限公司旗下丙丁银行。").subject_objects(CSR.subsidiaryOf))) == 1
