@@ -176,9 +176,12 @@ class Resolver:
                     reason = uf.reason.get(f"{s.label}\t{s.name}", "same name")
                     merges.append(Merge(s.name, entity.key, reason, s.first_line))
 
-        resolved = self._resolve_facts(kept, entity_of)
-        used = {f.subject for f in resolved} | {f.object for f in resolved}
         reporter_key = entity_of[("ORG", reporter)].key if reporter and ("ORG", reporter) in entity_of else None
+        # the reporting organisation is the group, never a member (``_type`` takes Subsidiary from it): a
+        # subsidiaryOf read for it (子公司有A、B、C where C is also the name seen most) is dropped with it
+        resolved = [f for f in self._resolve_facts(kept, entity_of)
+                    if not (f.predicate == "subsidiaryOf" and f.subject == reporter_key)]
+        used = {f.subject for f in resolved} | {f.object for f in resolved}
         member_keys = {entity_of[("ORG", m)].key for m in self.members if ("ORG", m) in entity_of}
         listed = {entity_of[("ORG", m)].key for m in self.gaz.listed if ("ORG", m) in entity_of}
         # named funds and awards are entities even when no relation was read for them
