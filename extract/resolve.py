@@ -189,6 +189,9 @@ class Resolver:
         keep = used | member_keys | listed | standalone | ({reporter_key} if reporter_key else set())
         final = {k: e for k, e in entities.items() if k in keep}
         self._type(final, resolved, reporter_key, member_keys)
+        # a member's parent is a company (the range of csr:subsidiaryOf): one read for anything else (a name
+        # run into its cue, 子公司有X基金会) is no fact, whichever rule read it
+        resolved = [f for f in resolved if f.predicate != "subsidiaryOf" or "Company" in final[f.object].types]
         self._attributes(final, resolved)
         merges = [m for m in merges if m.entity in final]
         info = ReportInfo(self.document.doc_id, self.document.source_file, self.document.checksum, reporter_key)
