@@ -14,8 +14,9 @@ Record (December 2026, issue 11). Deep run (``--hypothesis-profile=deep``, 5000)
 (163 invalid), long name lists 5000 passed (2525 invalid: lists over hypothesis' size limit), same text same
 Turtle 5000 passed (134 invalid), SHACL 1250 (90 replayed + 1160 new) passed after the fixes below (three
 earlier SHACL runs stopped at their first failure, after ~150-300 examples). Bugs found and fixed, each with
-a regression test below: amounts past 28 digits / past any float (decimal_literal InvalidOperation, inf, OverflowError); a
-charity before 旗下 made parent of a company (SHACL); the reporter read as its own member (SHACL); and,
+a regression test below: amounts past 28 digits / past any float (decimal_literal InvalidOperation, inf,
+OverflowError); and three breaks of the SHACL contract of csr:subsidiaryOf (a charity before 旗下 made a
+parent, the reporter read as its own member, a foundation parent from a name run into its cue); and,
 through fuzzing thousands of names and bench/scaling.py, quadratic time in long units and long 、-lists.
 """
 from __future__ import annotations
