@@ -31,7 +31,7 @@ def seed_nquads(extractions: list[Any], work: Path) -> str:
     """The N-Quads of the real reports, one named graph each (the ontology graph left out)."""
     import pyoxigraph as ox
 
-    from kg.build import add_extraction, new_graph
+    from kg.minting import add_extraction, new_graph
     from kg.store import open_store
     from kg.vocab import ONTOLOGY_IRI
 

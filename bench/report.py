@@ -88,7 +88,7 @@ def section_throughput(results: dict[str, Any], targets: dict[str, float]) -> li
            f"Start-up (import + `extract.pipeline.make_nlp()` in a fresh interpreter): **{t['startup_s']} s**", "",
            md_table(["text", "reports", "characters", "extraction s", "extraction chars/s", "bare jieba s",
                      "bare jieba chars/s", "extraction / bare"], rows), "",
-           f"Extraction = `kg.pipeline.extract_report` (read + segment + extract, no RDF), median of "
+           f"Extraction = `kg.reports.extract_report` (read + segment + extract, no RDF), median of "
            f"{t['repeat']} run(s). Bare = `spacy.blank(\"zh\", config=jieba)` over the same unit texts the "
            f"extractor tokenises. Target: extraction / bare <= {targets['extract_vs_tokenise_ratio']}.", ""]
     out += _profile_md(t.get("profile"), "Where extraction time goes (dev reports, one pass)")

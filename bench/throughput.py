@@ -53,7 +53,7 @@ def measure_set(name: str, paths: list[Path], repeat: int) -> tuple[dict[str, An
 
     from extract.pipeline import CONFIG
     from extract.reader import read_report
-    from kg.pipeline import extract_report
+    from kg.reports import extract_report
 
     bare = spacy.blank("zh", config=CONFIG)
     unit_texts = [[u.text for u in read_report(p).units] for p in paths]
@@ -74,7 +74,7 @@ def warm_up(sample: Path) -> None:
     import spacy
 
     from extract.pipeline import CONFIG
-    from kg.pipeline import extract_report
+    from kg.reports import extract_report
 
     extract_report(sample)
     list(spacy.blank("zh", config=CONFIG).pipe(["预热"]))
@@ -83,6 +83,6 @@ def warm_up(sample: Path) -> None:
 def profile_extraction(paths: list[Path]) -> dict[str, Any]:
     """The top frames by own time of one extraction pass over ``paths`` (why the ratio target is missed)."""
     from profiling import profile_top
-    from kg.pipeline import extract_report
+    from kg.reports import extract_report
 
     return profile_top(lambda: [extract_report(p) for p in paths])

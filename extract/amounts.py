@@ -7,6 +7,7 @@ Dates: "2024年3月" -> "2024-03" (xsd:gYearMonth), "2024年3月5日" -> "2024-0
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -33,18 +34,21 @@ QUALIFIERS = {
 
 @lru_cache(maxsize=4096)
 def parse_number(text: str) -> float | None:
-    """Arabic ("1,560.5") or Chinese ("十五点六", "五十") numerals to a float."""
+    """Arabic ("1,560.5") or Chinese ("十五点六", "五十") numerals to a float; None for a number no float holds
+    (hundreds of digits overflow to infinity, which is no amount)."""
     text = text.replace(",", "")
     try:
-        return float(text)
+        value = float(text)
+        return value if math.isfinite(value) else None
     except ValueError:
         pass
     import cn2an  # heavy-ish import, only when a Chinese numeral shows up
 
     try:
-        return float(cn2an.cn2an(text, "smart"))
-    except (ValueError, KeyError, TypeError):
+        value = float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, TypeError, OverflowError):  # 九九九…: an int beyond any float
         return None
+    return value if math.isfinite(value) else None
 
 
 def _amount(m: re.Match[str]) -> Amount | None:
@@ -55,7 +59,8 @@ def _amount(m: re.Match[str]) -> Amount | None:
         return None
     groups = m.groupdict()
     qual = next((QUALIFIERS[g] for g in (groups.get("pre"), groups.get("mid"), groups.get("post")) if g in QUALIFIERS), None)
-    return Amount(num * UNIT[m.group("unit") or ""], qual, m.group(0))
+    value = num * UNIT[m.group("unit") or ""]
+    return Amount(value, qual, m.group(0)) if math.isfinite(value) else None  # 1e300万亿: beyond any float
 
 
 def find_amounts(text: str) -> list[tuple[int, int, Amount]]:

@@ -11,7 +11,10 @@ lazily), nothing else in the package has import-time side effects. Components on
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+import bisect
+
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,6 +26,17 @@ from extract.sentence import M, Context, Sentence
 for _attr in ("csr_found", "csr_mentions", "csr_facts"):
     if not Doc.has_extension(_attr):
         Doc.set_extension(_attr, default=None)
+
+NOT_START = numpy.uint64(2**64 - 1)  # -1 (no sentence start) in the unsigned array Doc.from_array takes
+
+
+def text_of(doc: Doc) -> str:
+    """The Doc's text, joined once and kept: spaCy's ``Doc.text`` joins every token again on each access,
+    which for a unit of a hundred thousand characters costs a quarter of a second each time."""
+    text = doc.user_data.get("csr_text")
+    if text is None:
+        text = doc.user_data["csr_text"] = doc.text
+    return text
 
 
 @Language.factory("csr_sentencizer", default_config={"punct_chars": "。！？!?；;"})
@@ -37,19 +51,15 @@ class CsrSentencizer:
         self.punct_chars = set(punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
-        # one array for the whole Doc: setting ``token.is_sent_start`` token by token re-checks the whole
-        # Doc's annotation on every token (quadratic: minutes on a report printed as one long line)
-        import numpy
-
-        from spacy.attrs import SENT_START
-
-        starts = numpy.empty((len(doc), 1), dtype="int64")
+        # one from_array call: the Token.is_sent_start setter scans the whole Doc on every call (to refuse a
+        # parsed Doc), which made a long unit quadratic in its tokens
+        flags = numpy.empty((len(doc), 1), dtype="uint64")
         start_next = True
-        for i, token in enumerate(doc):
-            starts[i, 0] = 1 if start_next else -1
+        for token in doc:
+            flags[token.i, 0] = 1 if start_next else NOT_START
             start_next = bool(token.text) and token.text[-1] in self.punct_chars and not token.is_space
-        if len(doc):  # (from_array reads uint64: -1, "not a start", wraps around as in Doc.to_array)
-            doc.from_array([SENT_START], starts.astype("uint64"))
+        if len(doc):
+            doc.from_array([SENT_START], flags)
         return doc
 
 
@@ -71,7 +81,7 @@ class CsrProposer:
         from extract.proposer import propose_spans
 
         spans = [doc.char_span(s, e, label=label, alignment_mode="expand")
-                 for s, e, label in propose_spans(doc.text) if label == "ORG"]
+                 for s, e, label in propose_spans(text_of(doc)) if label == "ORG"]
         doc.spans["csr_proposed"] = [s for s in spans if s is not None]
         return doc
 
@@ -85,7 +95,7 @@ class CsrNames:
     """Pass one: names from generic patterns (legal suffixes, 以下简称, member lists, funds, communities)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         found: list[tuple[nm.Found, list[str]]] = []
         proposed = {span.text for span in doc.spans.get("csr_proposed", [])}
         for start, end in _sentences(doc):
@@ -129,7 +139,7 @@ class CsrRelations:
     def __call__(self, doc: Doc) -> Doc:
         unit = doc.user_data.get("csr_unit")
         line_base = doc.user_data.get("csr_offset", 0)
-        text = doc.text
+        text = text_of(doc)
         ctx = self.context
         ctx.actor, ctx.actor_label = ctx.section_actor, "ORG"
         if not ctx.member_told:
@@ -137,13 +147,11 @@ class CsrRelations:
         ctx.member_told = False
         all_mentions: list[M] = []
         facts = []
-        # pass one's finds by start, so that each sentence looks up its own (not all of the unit's: quadratic)
-        finds = sorted(doc._.csr_found or [], key=lambda fa: fa[0].start)
-        starts = [f.start for f, _ in finds]
-        for start, end in _sentences(doc):
+        sentences = _sentences(doc)
+        found_in = _found_by_sentence(doc._.csr_found or [], sentences)
+        for k, (start, end) in enumerate(sentences):
             sent_text = text[start:end]
-            inside = finds[bisect_left(starts, start):bisect_right(starts, end)]
-            mentions = self._mentions(sent_text, start, inside)
+            mentions = self._mentions(found_in[k], sent_text, start)
             all_mentions += [M(m.start + start, m.end + start, m.name, m.label, m.company) for m in mentions]
             line_of = (lambda base: (lambda pos: unit.line_at(base + pos) if unit else 0))(start + line_base)
             sent = Sentence(sent_text, mentions, line_of, unit.page if unit else None)
@@ -155,16 +163,24 @@ class CsrRelations:
         doc._.csr_facts = facts
         return doc
 
-    def _mentions(self, sent_text: str, offset: int, found_here: list[tuple[nm.Found, list[str]]]) -> list[M]:
+    def _mentions(self, found: list[nm.Found], sent_text: str, offset: int) -> list[M]:
+        """The sentence's mentions: the longest of overlapping candidates (gazetteer and pass-one finds)."""
         cands: list[M] = []
         for s, e, name, label in self.gazetteer.find(sent_text):
             cands.append(M(s, e, name, label, name in self.gazetteer.companies))
-        for found, _ in found_here:
-            if offset <= found.start and found.end <= offset + len(sent_text):
-                cands.append(M(found.start - offset, found.end - offset, found.name, found.label, found.company))
-        chosen: list[M] = []
+        for f in found:
+            cands.append(M(f.start - offset, f.end - offset, f.name, f.label, f.company))
         prefer = {"ORG": 0, "FUND": 1, "COMMUNITY": 2, "AWARD": 3}
-        for m in sorted(cands, key=lambda m: (-(m.end - m.start), m.start, prefer.get(m.label, 9))):
-            if all(m.end <= c.start or m.start >= c.end for c in chosen):
-                chosen.append(m)
-        return sorted(chosen, key=lambda m: m.start)
+        return nm.keep_disjoint(cands, key=lambda m: (-(m.end - m.start), m.start, prefer.get(m.label, 9)))
+
+
+def _found_by_sentence(found: list[tuple[nm.Found, list[str]]], sentences: list[tuple[int, int]]) -> list[list[nm.Found]]:
+    """Pass one's finds of each sentence (those inside it), in their order: one pass over the finds instead of
+    one per sentence, which made a unit of many sentences quadratic."""
+    starts = [s for s, _ in sentences]
+    out: list[list[nm.Found]] = [[] for _ in sentences]
+    for f, _ in found:
+        k = bisect.bisect_right(starts, f.start) - 1
+        if k >= 0 and f.end <= sentences[k][1]:
+            out[k].append(f)
+    return out

@@ -7,6 +7,7 @@ import re
 from extract import cues
 from extract import lexicon as lx
 from extract import names as nm
+from extract.components import text_of
 from extract.gazetteer import Gazetteer
 from extract.ingest import Document
 from extract.records import REPORTER, Evidence, Extraction, Fact
@@ -42,7 +43,7 @@ def build_gazetteer(docs) -> tuple[Gazetteer, set[str], list[tuple[str, str]], l
                 else:
                     gaz.add(alias, found.label, found.company)
                     alias_pairs.append((alias, found.name))
-        text = doc.text  # (Doc.text joins every token: read it once, not once per sentence)
+        text = text_of(doc)  # once per unit, not per sentence
         for start, end in ((s.start_char, s.end_char) for s in doc.sents):
             sentence = text[start:end]
             for _, items in [*member_lists(sentence), *controlled_lists(sentence), *members_described(sentence)]:
@@ -63,13 +64,13 @@ ENUMERATED = re.compile(r"^(?:[（(]\d{1,2}[）)]|\d{1,2}[.、．]|[①-⑳]|[�
 def _enumerated_lines(docs):
     """(numbered doc, member name) for each line of a ``成员公司如下：`` list, one company each."""
     for i, doc in enumerate(docs):
-        if not MEMBERS_INTRO.search(doc.text.strip()):
+        if not MEMBERS_INTRO.search(text_of(doc).strip()):
             continue
         for nxt in docs[i + 1:]:
-            m = ENUMERATED.match(nxt.text)
+            m = ENUMERATED.match(text_of(nxt))
             if not m:
                 break
-            found = nm.find_legal_orgs(nxt.text[m.end():])
+            found = nm.find_legal_orgs(text_of(nxt)[m.end():])
             if found:
                 yield doc, nxt, found[0].name
 
@@ -79,7 +80,7 @@ def enumerated_member_facts(docs) -> list[Fact]:
     facts = []
     for intro, line_doc, name in _enumerated_lines(docs):
         unit = line_doc.user_data["csr_unit"]
-        evidence = Evidence(intro.text.strip() + line_doc.text, unit.first_line, unit.page)
+        evidence = Evidence(text_of(intro).strip() + text_of(line_doc), unit.first_line, unit.page)
         facts.append(Fact(name, "subsidiaryOf", REPORTER, evidence, rule="sub.numbered-member-list"))
     return facts
 
@@ -96,14 +97,14 @@ def _report_subjects(docs) -> list[str]:
     """The organisation a report names as its subject (本报告以X为主体), else the legal name in its title."""
     out = []
     for doc in docs:
-        m = REPORT_SUBJECT.search(doc.text)
+        m = REPORT_SUBJECT.search(text_of(doc))
         if m:
             found = [f for f, _ in doc._.csr_found or [] if f.label == "ORG" and f.company and f.start >= m.end() - 2
                      and f.start - m.end() <= 3]
             if found:
                 out.append(found[0].name)
     for doc in docs[:5]:
-        if re.search(r"(?:社会责任|可持续发展|ESG|环境、社会及(?:公司)?治理)", doc.text) or len(doc.text) <= 30:
+        if re.search(r"(?:社会责任|可持续发展|ESG|环境、社会及(?:公司)?治理)", text_of(doc)) or len(text_of(doc)) <= 30:
             found = [f for f, _ in doc._.csr_found or [] if f.label == "ORG" and f.company and f.start == 0]
             if found:
                 out.append(found[0].name)
@@ -124,7 +125,7 @@ def find_reporter(docs, gaz: Gazetteer, candidates: list[str]) -> str | None:
                 return found.name
     counts: dict[str, int] = {}
     for doc in docs:
-        for s, e, name, label in gaz.find(doc.text):
+        for s, e, name, label in gaz.find(text_of(doc)):
             if label == "ORG" and name in gaz.companies:
                 counts[name] = counts.get(name, 0) + 1
     return max(sorted(counts), key=lambda n: counts[n]) if counts else None
@@ -197,13 +198,13 @@ def extract_document(document: Document) -> Extraction:
     facts: list[Fact] = []
     actors = _recipient_names(reporter, members, alias_pairs)
     for doc in docs:
-        heading = _heading_actor(doc.text, gaz)
+        heading = _heading_actor(text_of(doc), gaz)
         if heading in actors:
             relations.context.section_actor = heading
-        elif _is_heading(doc.text):
+        elif _is_heading(text_of(doc)):
             relations.context.section_actor = REPORTER
             relations.context.last_member = None
-            year = re.search(r"(?:19|20)\d{2}(?=年)", doc.text)
+            year = re.search(r"(?:19|20)\d{2}(?=年)", text_of(doc))
             relations.context.year = year.group(0) if year else relations.context.year
         relations(doc)
         facts.extend(doc._.csr_facts or [])

@@ -5,15 +5,20 @@ Pure functions over strings, so that each rule is easy to test on a snippet. The
 """
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from extract import cues
 from extract import lexicon as lx
 
 _CJK = r"\u4e00-\u9fff"
 NAME = rf"[{lx.NAME_CHARS}]"
+
+S = TypeVar("S")  # a span: anything with start and end
 
 
 @dataclass(frozen=True)
@@ -152,11 +157,37 @@ def find_legal_orgs(text: str) -> list[Found]:
 
 def _drop_nested(found: list[Found]) -> list[Found]:
     """Keep the longest of overlapping finds."""
-    out: list[Found] = []
-    for f in sorted(found, key=lambda f: (-(f.end - f.start), f.start)):
-        if all(f.end <= o.start or f.start >= o.end for o in out):
-            out.append(f)
-    return sorted(out, key=lambda f: f.start)
+    return keep_disjoint(found, key=lambda f: (-(f.end - f.start), f.start))
+
+
+def keep_disjoint(spans: list[S], key: Callable[[S], Any]) -> list[S]:
+    """The spans (anything with ``start`` and ``end``) taken in ``key`` order, each kept unless it overlaps
+    one kept before; returned by start (ties in the order kept).
+
+    Testing every kept span made a list of thousands of names quadratic. Kept spans of some length are
+    disjoint, so only the two neighbours of a new span can overlap it (a bisection); empty spans (points)
+    overlap a span only strictly inside it, and never each other."""
+    kept: list[S] = []
+    starts: list[int] = []  # the kept spans of some length, by start (their ends rise with their starts)
+    ends: list[int] = []
+    points: list[int] = []  # the kept empty spans
+    for span in sorted(spans, key=key):
+        s, e = span.start, span.end
+        i = bisect.bisect_left(starts, s)
+        if e <= s:
+            if i > 0 and ends[i - 1] > s:
+                continue  # strictly inside a kept span
+            bisect.insort(points, s)
+        else:
+            if (i > 0 and ends[i - 1] > s) or (i < len(starts) and starts[i] < e):
+                continue
+            j = bisect.bisect_right(points, s)
+            if j < len(points) and points[j] < e:
+                continue  # a kept point strictly inside
+            starts.insert(i, s)
+            ends.insert(i, e)
+        kept.append(span)
+    return sorted(kept, key=lambda span: span.start)
 
 
 ALIAS_OPEN_RE = re.compile(r"[（(](?:(?:以下|下文|下同)?(?:简称|称)|(?=[“\"「][^”\"」]{1,20}[”\"」][）)]))")
@@ -383,20 +414,104 @@ def plausible_community(name: str) -> bool:
     return all(t[0] in "nj" or t == "l" for t in tags) and any(t in ("ns", "nr", "nz", "nt", "j") for t in tags)
 
 
+_LIST_ITEM = rf"[{_CJK}A-Za-z0-9]"
+
+
 @lru_cache(maxsize=None)
 def _community_list_re() -> re.Pattern[str]:
+    """What a list of communities is (``A、B等康养社区``). The specification only: as a search it is quadratic
+    (from every start inside a long 、-list it runs to the list's end and fails there), so
+    :func:`community_list_matches` finds the same matches in one pass; a test holds the two equal."""
+    item = rf"{_LIST_ITEM}{{2,12}}"
+    return re.compile(rf"(?P<items>{item}(?:、{item})*){_community_tail_re().pattern}")
+
+
+@lru_cache(maxsize=None)
+def _community_tail_re() -> re.Pattern[str]:
     suffixes = _alternation(lx.COMMUNITY_SUFFIXES)
-    item = rf"[{_CJK}A-Za-z0-9]{{2,12}}"
-    return re.compile(rf"(?P<items>{item}(?:、{item})*)等(?P<suffix>[{_CJK}]{{0,4}}(?:{suffixes}))")
+    return re.compile(rf"等(?P<suffix>[{_CJK}]{{0,4}}(?:{suffixes}))")
+
+
+def community_list_matches(text: str) -> list[tuple[int, int, str, int]]:
+    """``(items start, items end, suffix, match end)`` of each match of :func:`_community_list_re`, as its
+    ``finditer`` gives them, in linear time.
+
+    How: an item is a run of 2-12 list characters; items inside a list are whole runs between two 、; the
+    list ends at a 等 that starts a tail (等 + suffix). Per run, from right to left, ``chained[k]`` is where
+    a list starting at run k ends (the regex's greedy choice: the longest chain, else the last tail inside
+    the first item); the leftmost start in a run then follows from that run's tails and its chain."""
+    from bisect import bisect_left, bisect_right
+
+    runs = [(m.start(), m.end()) for m in re.finditer(rf"{_LIST_ITEM}+", text)]
+    run_starts = [start for start, _ in runs]
+    tails: dict[int, re.Match[str]] = {}
+    at = text.find("等")
+    while at != -1:
+        tail = _community_tail_re().match(text, at)
+        if tail:
+            tails[at] = tail
+        at = text.find("等", at + 1)
+    where = sorted(tails)
+
+    def last_tail(lo: int, hi: int) -> int | None:  # the last tail start in [lo, hi]
+        i = bisect_right(where, hi) - 1
+        return where[i] if i >= 0 and where[i] >= lo else None
+
+    def first_tail(lo: int, hi: int) -> int | None:  # the first tail start in [lo, hi]
+        i = bisect_left(where, lo)
+        return where[i] if i < len(where) and where[i] <= hi else None
+
+    def end_from(q: int, k: int) -> int | None:  # where the list starting at q (inside run k) ends: its 等
+        run_end = runs[k][1]
+        if 2 <= run_end - q <= 12 and nxt[k] is not None:
+            return nxt[k]
+        return last_tail(q + 2, min(q + 12, run_end - 1))
+
+    def list_in_run(k: int, lo: int) -> tuple[int, int, str, int] | None:  # the leftmost match from lo in run k
+        end = runs[k][1]
+        if end - lo < 2:
+            return None  # no room for an item
+        starts = []
+        if nxt[k] is not None and max(lo, end - 12) <= end - 2:
+            starts.append(max(lo, end - 12))  # a first item of the whole run (at most 12), then the list goes on
+        first = first_tail(lo + 2, end - 1)
+        if first is not None:
+            starts.append(max(lo, first - 12))  # a one-item list, ending at a 等 inside the run
+        if not starts:
+            return None
+        q = min(starts)
+        items_end = end_from(q, k)
+        assert items_end is not None
+        tail = tails[items_end]
+        return q, items_end, tail.group("suffix"), tail.end()
+
+    nxt: list[int | None] = [None] * len(runs)  # the end of the list going on after run k's 、
+    chained: list[int | None] = [None] * len(runs)
+    for k in range(len(runs) - 1, -1, -1):
+        start, end = runs[k]
+        if k + 1 < len(runs) and runs[k + 1][0] == end + 1 and text[end] == "、":
+            nxt[k] = chained[k + 1]
+        chained[k] = end_from(start, k)
+
+    out = []
+    pos, k = 0, 0
+    while k < len(runs):
+        match = list_in_run(k, max(runs[k][0], pos))
+        if match is None:
+            k += 1
+            continue
+        out.append(match)
+        pos = match[3]
+        k = bisect_right(run_starts, pos - 1) - 1  # the next search starts where this match ended, in its run
+    return out
 
 
 def find_community_lists(text: str) -> list[tuple[Found, str]]:
     """``A、B等康养社区`` -> (A康养社区, alias A), (B康养社区, alias B)."""
     out = []
-    for m in _community_list_re().finditer(text):
-        suffix = m.group("suffix")
-        offset = m.start("items")
-        for item in m.group("items").split("、"):
+    for first, items_end, suffix, _ in community_list_matches(text):
+        offset = first
+        for item in text[first:items_end].split("、"):
             start = offset
             offset += len(item) + 1
             short = clean_community_name(item)

@@ -144,6 +144,8 @@ def rule_subsidiary(sent: Sentence, ctx: Context) -> Iterator[Fact]:
         if not child or m.end() == m.start():
             continue
         before = [o for o in sent.mentions if o.label == "ORG" and o.end == m.start()]
+        if before and not before[0].company:
+            continue  # X基金会旗下Y银行: the parent of a member company is a company (ontology: range csr:Company)
         parent = before[0].name if before else (REPORTER if m.group("parent") or m.start() == 0 else None)
         if parent and parent != child[0].name:
             yield _fact(sent, child[0].name, "subsidiaryOf", parent, m.start(), rule="sub.named-member")

@@ -32,6 +32,7 @@ _DASH = re.compile(r"\s*[-－—–―]\s*")
 _QUOTES = re.compile(r"[“”\"'‘’「」『』《》〈〉\s]")
 _YEAR_HEAD = re.compile(r"^(?:19|20)\d{2}(?:年度|年)?")
 SIZE_RE = re.compile(r"(?:总规模|认缴规模|目标规模|募集规模|基金规模|发行规模|首期规模|规模|募资|募集资金|募集)(?:为|达|达到|约|超过|超|逾|近)?")
+INDUSTRY_WORDS = ("能源", "科技", "国际", "实业")  # X and X科技: one organisation, unless the report says otherwise
 
 
 def award_key(name: str) -> str:
@@ -175,9 +176,12 @@ class Resolver:
                     reason = uf.reason.get(f"{s.label}\t{s.name}", "same name")
                     merges.append(Merge(s.name, entity.key, reason, s.first_line))
 
-        resolved = self._resolve_facts(kept, entity_of)
-        used = {f.subject for f in resolved} | {f.object for f in resolved}
         reporter_key = entity_of[("ORG", reporter)].key if reporter and ("ORG", reporter) in entity_of else None
+        # the reporting organisation is the group, never a member (``_type`` takes Subsidiary from it): a
+        # subsidiaryOf read for it (子公司有A、B、C where C is also the name seen most) is dropped with it
+        resolved = [f for f in self._resolve_facts(kept, entity_of)
+                    if not (f.predicate == "subsidiaryOf" and f.subject == reporter_key)]
+        used = {f.subject for f in resolved} | {f.object for f in resolved}
         member_keys = {entity_of[("ORG", m)].key for m in self.members if ("ORG", m) in entity_of}
         listed = {entity_of[("ORG", m)].key for m in self.gaz.listed if ("ORG", m) in entity_of}
         # named funds and awards are entities even when no relation was read for them
@@ -185,6 +189,9 @@ class Resolver:
         keep = used | member_keys | listed | standalone | ({reporter_key} if reporter_key else set())
         final = {k: e for k, e in entities.items() if k in keep}
         self._type(final, resolved, reporter_key, member_keys)
+        # a member's parent is a company (the range of csr:subsidiaryOf): one read for anything else (a name
+        # run into its cue, 子公司有X基金会) is no fact, whichever rule read it
+        resolved = [f for f in resolved if f.predicate != "subsidiaryOf" or "Company" in final[f.object].types]
         self._attributes(final, resolved)
         merges = [m for m in merges if m.entity in final]
         info = ReportInfo(self.document.doc_id, self.document.source_file, self.document.checksum, reporter_key)
@@ -233,12 +240,13 @@ class Resolver:
                 uf.union(f"ORG\t{names[0]}", f"ORG\t{other}", "same organisation name without legal suffix")
         cores = sorted(by_core)
         defined = {alias for alias, _ in self.alias_pairs} | set(self.members)
-        for a in cores:
-            for b in cores:
-                if any(n in defined for n in by_core[b]):
-                    continue  # X科技 that the report defines or lists as a member is a company of its own
-                if a != b and b.startswith(a) and re.fullmatch(r"(?:能源|科技|国际|实业)", b[len(a):]):
-                    uf.union(f"ORG\t{by_core[a][0]}", f"ORG\t{by_core[b][0]}", "same organisation: name plus industry word")
+        # b = a + an industry word: look a up from b (a dictionary look-up, not every pair of cores)
+        pairs = sorted((b[: -len(word)], b) for b in cores for word in INDUSTRY_WORDS
+                       if b.endswith(word) and b[: -len(word)] in by_core)
+        for a, b in pairs:
+            if any(n in defined for n in by_core[b]):
+                continue  # X科技 that the report defines or lists as a member is a company of its own
+            uf.union(f"ORG\t{by_core[a][0]}", f"ORG\t{by_core[b][0]}", "same organisation: name plus industry word")
 
     def _merge_by_key(self, uf: _UnionFind, label: str, key, reason: str) -> None:
         seen: dict[str, str] = {}

@@ -7,8 +7,9 @@ exactly as the ontology says (xsd:decimal amounts, xsd:integer lines, xsd:date/g
 from __future__ import annotations
 
 import hashlib
+import math
 import re
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
@@ -51,11 +52,19 @@ def date_literal(iso: str) -> Literal:
     return Literal(iso, datatype=XSD.gYear)
 
 
+# enough digits for any finite float written out in full (the largest has 309): the default context has 28,
+# and quantising 1e28 to whole yuan in it raises InvalidOperation
+_WIDE = Context(prec=400)
+
+
 def decimal_literal(value: float) -> Literal:
-    """Yuan amounts as xsd:decimal without float noise (753000, not 753000.0000001)."""
+    """Yuan amounts as xsd:decimal without float noise (753000, not 753000.0000001); every finite float is
+    written out in full (xsd:decimal has no exponent and no infinity)."""
+    if not math.isfinite(value):
+        raise ValueError(f"an amount must be a finite number, not {value!r}")
     d = Decimal(str(round(value, 2))).normalize()
     if d == d.to_integral():
-        d = d.quantize(Decimal(1))
+        d = d.quantize(Decimal(1), context=_WIDE)
     return Literal(d, datatype=XSD.decimal)
 
 

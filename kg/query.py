@@ -129,9 +129,13 @@ def find_query(spec: str, directory: Path = QUERIES_DIR) -> tuple[str, str]:
 
 
 def run_on_graph(graph: Graph, sparql: str) -> QueryResult:
-    """Run ``sparql`` with rdflib on an in-memory graph."""
+    """Run ``sparql`` with rdflib on an in-memory graph; refused first (:mod:`kg.sparql_guard`): updates,
+    SERVICE, and FROM / FROM NAMED, which rdflib would fetch from the network."""
     from rdflib.plugins.sparql import prepareQuery
 
+    from kg.sparql_guard import check_query
+
+    check_query(sparql, allow_dataset=False)
     try:
         prepared = prepareQuery(sparql)
     except Exception as err:
@@ -150,13 +154,16 @@ def run_on_graph(graph: Graph, sparql: str) -> QueryResult:
 
 
 def run_on_store(store: "CsrStore", sparql: str) -> QueryResult:
-    """Run ``sparql`` with Oxigraph over the union of the store's named graphs."""
+    """Run ``sparql`` with Oxigraph over the union of the store's named graphs; refused first as the endpoint
+    refuses (updates, SERVICE); FROM names graphs of the store, which Oxigraph never fetches."""
     import pyoxigraph as ox
 
+    from kg.sparql_guard import check_query
 
-
-    try:
-        result = store.ox.query(sparql, use_default_graph_as_union=not store.has_union_graph())
+    checked = check_query(sparql, allow_dataset=True)
+    try:  # the store's union graph, unless the query names its own dataset (as the endpoint does)
+        union_view = not checked.dataset and not store.has_union_graph()
+        result = store.ox.query(sparql, use_default_graph_as_union=union_view)
     except SyntaxError as err:
         raise InputError(Errors.E058, reason=one_line(str(err))) from err
     except (OSError, ValueError) as err:

@@ -5,9 +5,9 @@ runaway query is only stoppable by killing the process it runs in (see :mod:`kg.
 can take unbounded time (rdflib's parser included) therefore runs here, under the parent's clock.
 
 Why rdflib's parser as a guard: the endpoint must refuse SPARQL Update and ``SERVICE`` (Oxigraph would make
-the outgoing HTTP call) whatever the spelling, so the query is parsed and the parse tree inspected, instead
-of trusting a regular expression. Oxigraph then parses it again to evaluate it; a query either parser
-rejects is refused.
+the outgoing HTTP call) whatever the spelling, so the query is parsed and the parse tree inspected
+(:mod:`kg.sparql_guard`, shared with ``csrkg query``), instead of trusting a regular expression. Oxigraph
+then parses it again to evaluate it; a query either parser rejects is refused.
 """
 from __future__ import annotations
 
@@ -194,47 +194,20 @@ class Refused(Exception):
         self.status = status
 
 
-UPDATE_REFUSAL = "SPARQL Update is not allowed: this endpoint is read-only (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, COPY, MOVE, ADD are refused)"
-SERVICE_REFUSAL = "SERVICE (federated query) is not allowed: this endpoint only queries its own data"
-
-
-def _walk(node: Any) -> Any:
-    """Every node of an rdflib parse tree (CompValue, ParseResults, lists), depth first."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        yield item
-        if isinstance(item, CompValue):
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
-            stack.extend(item)
-
-
 def check_query(text: str) -> tuple[str, bool]:
-    """Parse ``text`` as a SPARQL query and refuse what the endpoint does not run.
+    """Parse ``text`` as a SPARQL query and refuse what the endpoint does not run (the shared check of
+    :mod:`kg.sparql_guard`; FROM names graphs of the store, which Oxigraph never fetches).
 
     Returns ``(query form, has a FROM / FROM NAMED clause)``. Raises :class:`Refused` with 403 for an
     update, 400 for ``SERVICE`` or a syntax error.
     """
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-    from rdflib.plugins.sparql.parserutils import CompValue
+    from kg.sparql_guard import QueryRefused, check_query as check
 
     try:
-        tree = parseQuery(text)
-    except Exception as err:  # pyparsing's ParseException, or anything its actions raise
-        try:
-            parseUpdate(text)
-        except Exception:
-            raise Refused(400, f"SPARQL syntax error: {one_line(str(err))}") from None
-        raise Refused(403, UPDATE_REFUSAL) from None
-    query = tree[1]
-    for node in _walk(tree):
-        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
-            raise Refused(400, SERVICE_REFUSAL)
-    form = query.name.removesuffix("Query").upper()
-    return form, "datasetClause" in query  # (CompValue.get returns the key itself when it is missing)
+        checked = check(text, allow_dataset=True)
+    except QueryRefused as refusal:
+        raise Refused(refusal.status, str(refusal)) from None
+    return checked.form, bool(checked.dataset)
 
 
 # -----------------------------------------------------------------------------------------------------------
