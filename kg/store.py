@@ -17,6 +17,7 @@ union default graph needs too.
 """
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import time
@@ -66,6 +67,10 @@ class CsrStore:
             self._store.flush()
             mark_generation(self.path, writing=False)  # still holding the lock: writers mark one at a time
         self._store = None  # type: ignore[assignment]
+        # Oxigraph releases RocksDB when the last reference to the store goes, and query results hold one:
+        # a result kept alive by a reference cycle (pyparsing's caught exceptions keep the frames of the SPARQL
+        # check, and so of the query function, in cycles) would hold the lock past close(). Collect them now.
+        gc.collect()
 
     @property
     def ox(self) -> "pyoxigraph.Store":

@@ -226,3 +226,14 @@ def test_a_store_without_the_union_graph_gets_it_when_opened_for_writing(tmp_pat
     with open_store(tmp_path / "store") as store:
         assert store.has_union_graph()
         assert run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows == expected
+
+
+def test_close_releases_the_store_after_a_query(tmp_path: Path) -> None:
+    """A query result kept in a reference cycle once held RocksDB past close(): a reader then failed to open."""
+    with open_store(tmp_path / "store") as store:
+        store.put_report(load_graph(MINI))
+        run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    with open_store(tmp_path / "store", read_only=True) as reader:
+        assert reader.reports()
+    with open_store(tmp_path / "store") as writer:  # and a writer gets the lock again
+        assert writer.reports()
