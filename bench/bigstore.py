@@ -40,9 +40,10 @@ def seed_nquads(extractions: list[Any], work: Path) -> str:
             graph = new_graph()
             add_extraction(graph, ex)
             store.put_report(graph)
-        text = store.ox.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    tail = f"<{ONTOLOGY_IRI}> .\n"
-    return "".join(line for line in text.splitlines(keepends=True) if not line.endswith(tail))
+        ontology = ox.NamedNode(str(ONTOLOGY_IRI))
+        quads = [q for q in store.ox  # the report graphs only: not the ontology, not the union default graph
+                 if isinstance(q.graph_name, ox.NamedNode) and q.graph_name != ontology]
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
 
 
 def replicate(seed: str, copies: int, path: Path) -> int:

@@ -84,19 +84,19 @@ def bench_build(inputs: list[Path], out: Path) -> dict[str, Any]:
 EXTRACT_ONLY = r"""
 import sys, time
 from pathlib import Path
-from kg import pipeline
+from kg import reports
 path = Path(sys.argv[1])
 start = time.perf_counter()
-extraction = pipeline.extract_report(path)
+extraction = reports.extract_report(path)
 print(time.perf_counter() - start)
 """
 
 
 def bench_extract(path: Path) -> dict[str, Any] | None:
     """Extraction alone (text -> records, no RDF), in a fresh process so model loading is counted."""
-    from kg import pipeline
+    from kg import reports
 
-    if not hasattr(pipeline, "extract_report"):
+    if not hasattr(reports, "extract_report"):
         return None
     result = run_child([sys.executable, "-c", EXTRACT_ONLY, str(path)])
     result["extract_s"] = round(float(result.pop("stdout").strip().splitlines()[-1]), 3)

@@ -158,11 +158,11 @@ def run_on_store(store: "CsrStore", sparql: str) -> QueryResult:
     refuses (updates, SERVICE); FROM names graphs of the store, which Oxigraph never fetches."""
     import pyoxigraph as ox
 
-    from kg.sparql_guard import check_query
+    from kg.sparql_guard import check_query, needs_check
 
-    checked = check_query(sparql, allow_dataset=True)
+    dataset = check_query(sparql, allow_dataset=True).dataset if needs_check(sparql) else ()
     try:  # the store's union graph, unless the query names its own dataset (as the endpoint does)
-        union_view = not checked.dataset and not store.has_union_graph()
+        union_view = not dataset and not store.has_union_graph()
         result = store.ox.query(sparql, use_default_graph_as_union=union_view)
     except SyntaxError as err:
         raise InputError(Errors.E058, reason=one_line(str(err))) from err

@@ -146,3 +146,12 @@ def test_query_on_a_store_reads_from_as_its_own_graphs(store: Path, capsys: pyte
     assert int(capsys.readouterr().out.split()[-1]) > 0
     assert main(["query", "--store", str(store), "-f", "csv", "-e", count.format("FROM <http://example.org/elsewhere>")]) == 0
     assert capsys.readouterr().out.split()[-1] == "0"
+
+
+def test_the_fast_path_skips_only_queries_that_cannot_reach_out() -> None:
+    from kg.sparql_guard import needs_check
+
+    assert not needs_check("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s")
+    for text in (SERVICE, "select * from <x:g> where {?s ?p ?o}", "LOAD <http://example.org/d>",
+                 "PREFIX a: <x:>\nINSERT DATA { a:s a:p a:o }", "SELECT * WHERE { Service <x:y> { ?s ?p ?o } }"):
+        assert needs_check(text), text
