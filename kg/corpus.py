@@ -88,7 +88,7 @@ class CorpusResult:
         """One line for the end of a build."""
         return (f"built {len(self.built)}, unchanged {len(self.unchanged)}, failed {len(self.failed)} "
                 f"of {self.total} report(s) in {self.seconds:.1f} s ({self.rate:.2f} reports/s): "
-                f"{self.triples} triples written; {self.linked} entities joined across reports; "
+                f"{self.triples} triples written; {self.linked} entit{'y' if self.linked == 1 else 'ies'} joined across reports; "
                 f"the store holds {self.stored_reports} report(s)")
 
 
