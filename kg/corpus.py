@@ -11,7 +11,9 @@ same function on every executor). The parent writes each graph into the store as
 Every report is its own named graph, written whole and replacing the graph of that name, and a report's
 graph depends only on its file: so the store does not depend on the number of workers or on the order in
 which they finish. A report that fails is named with its reason and the others go on; a failed report keeps
-the graph an earlier build stored for it, if any.
+the graph an earlier build stored for it, if any. Once every report is in, :func:`after_load` runs the
+passes that need the whole corpus (one entity across reports, :mod:`kg.identity`), over everything stored,
+so their result does not depend on order either.
 """
 from __future__ import annotations
 
