@@ -587,14 +587,19 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputError(Errors.E004, path=p, reason=err.strerror) from err
 
 
+def report_text(path: Path, data: bytes) -> str:
+    """A text report's bytes decoded, or one clear error (undecodable, empty, only white space)."""
+    text = decode(data, str(path))
+    if not text.strip():
+        raise InputError(Errors.E009 if text else Errors.E005, path=path)
+    return text
+
+
 def read_document(path: str | Path, data: bytes | None = None) -> Document:
     """Read, decode and segment one report text file (``data``: its bytes, when already read)."""
     p = Path(path)
     data = read_bytes(p) if data is None else data
-    text = decode(data, str(p))
-    if not text.strip():
-        raise InputError(Errors.E009 if text else Errors.E005, path=p)
-    lines = split_lines(text)
+    lines = split_lines(report_text(p, data))
     return Document(
         doc_id=doc_id_for(p),
         source_file=p.name,

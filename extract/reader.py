@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 from extract.ingest import (
-    Document, decode, doc_id_for, normalize_radicals, read_bytes, read_document, segment_lines, split_lines,
+    Document, doc_id_for, normalize_radicals, read_bytes, read_document, report_text, segment_lines, split_lines,
 )
 from extract.errors import Errors, InputError
 
@@ -22,7 +22,7 @@ def read_report(path: str | Path, password: str | None = None, ocr: bool = False
     from extract.pdf import is_pdf
 
     if is_pdf(data):
-        return read_pdf_document(p, password=password, ocr=ocr, quiet=quiet)
+        return read_pdf_document(p, data, password=password, ocr=ocr, quiet=quiet)
     if p.suffix.lower() == ".pdf":
         raise InputError(Errors.E020, path=p)
     return read_document(p, data)
@@ -52,14 +52,14 @@ def check_report(path: str | Path, password: str | None = None) -> str:
     else:
         if p.suffix.lower() == ".pdf":
             raise InputError(Errors.E020, path=p)
-        text = decode(data, str(p))
-        if not text.strip():
-            raise InputError(Errors.E009 if text else Errors.E005, path=p)
+        report_text(p, data)
     return report_id_for(p)
 
 
-def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False, quiet: bool = False) -> Document:
-    """A PDF report as a Document whose units carry their printed page numbers."""
+def read_pdf_document(path: Path, data: bytes, password: str | None = None, ocr: bool = False,
+                      quiet: bool = False) -> Document:
+    """A PDF report (``data``: the file's bytes, already read) as a Document whose units carry their printed
+    page numbers."""
     from extract.pdf import StderrProgress, pdf_text
 
     progress = None if quiet else StderrProgress(path.name)
@@ -71,4 +71,4 @@ def read_pdf_document(path: Path, password: str | None = None, ocr: bool = False
         physical = unit.page if unit.page is not None else 1
         unit.page = labels[physical - 1] if 1 <= physical <= len(labels) else physical
     return Document(doc_id=report_id_for(path), source_file=path.name,
-                    checksum=hashlib.sha256(path.read_bytes()).hexdigest(), units=units, line_count=len(lines))
+                    checksum=hashlib.sha256(data).hexdigest(), units=units, line_count=len(lines))

@@ -133,9 +133,10 @@ def run_on_graph(graph: Graph, sparql: str) -> QueryResult:
     SERVICE, and FROM / FROM NAMED, which rdflib would fetch from the network."""
     from rdflib.plugins.sparql import prepareQuery
 
-    from kg.sparql_guard import check_query
+    from kg.sparql_guard import check_query, needs_check
 
-    check_query(sparql, allow_dataset=False)
+    if needs_check(sparql):  # (otherwise nothing to refuse: prepareQuery is the one parse)
+        check_query(sparql, allow_dataset=False)
     try:
         prepared = prepareQuery(sparql)
     except Exception as err:

@@ -98,7 +98,7 @@ class CsrStore:
         import pyoxigraph as ox
 
         store = self._writable()
-        old = [(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, name)]
+        old = self._graph_triples(name)
         if old:
             store.remove_graph(name)
         default = ox.DefaultGraph()
@@ -106,6 +106,10 @@ class CsrStore:
         kept = {(q.subject, q.predicate, q.object) for q in quads}
         self._drop_from_union([t for t in old if t not in kept])
         return len(quads)
+
+    def _graph_triples(self, name: Any) -> list[tuple[Any, Any, Any]]:
+        """The triples of one named graph, as pyoxigraph terms."""
+        return [(q.subject, q.predicate, q.object) for q in self.ox.quads_for_pattern(None, None, None, name)]
 
     def _drop_from_union(self, triples: list[tuple[Any, Any, Any]]) -> None:
         """Remove from the default graph the triples that no named graph holds any more."""
@@ -226,7 +230,7 @@ class CsrStore:
         """Drop a report's named graph (by IRI, label or file stem); returns its IRI; unknown -> InputError."""
         iri = self.resolve_report(report)
         store = self._writable()
-        old = [(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, _nn(iri))]
+        old = self._graph_triples(_nn(iri))
         store.remove_graph(_nn(iri))
         self._drop_from_union(old)
         self.ox.flush()
