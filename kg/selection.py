@@ -100,24 +100,14 @@ def corpus_of_graph(graph: Graph) -> Corpus:
 
 def corpus_of_store(store: CsrStore) -> Corpus:
     """Every report graph of a store (the ontology left out) as a corpus; ``graph`` is their union."""
-    from kg.rdfterms import from_ox
-
     parts: dict[str, set[Triple]] = {}
     union = Graph()
     for report in store.reports():
-        triples = {(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
-                   for q in store.ox.quads_for_pattern(None, None, None, _named(report))}
-        parts[report] = triples
+        parts[report] = set(store.report_triples(report))
     for report in sorted(parts):
         for triple in parts[report]:
             union.add(triple)
     return Corpus(union, parts, describe_reports(union))
-
-
-def _named(iri: str) -> Any:
-    import pyoxigraph as ox
-
-    return ox.NamedNode(iri)
 
 
 def _matches_company(value: str, info: ReportInfo) -> bool:

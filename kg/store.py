@@ -155,10 +155,15 @@ class CsrStore:
         self.ox.flush()
         return [str(r) for r in sorted(parts)]
 
+    def report_triples(self, report: URIRef | str) -> Iterator[tuple[Any, Any, Any]]:
+        """The triples of one report's named graph (by its IRI), as rdflib terms."""
+        for q in self.ox.quads_for_pattern(None, None, None, _nn(str(report))):
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
     def report_graph(self, report: URIRef | str) -> Graph:
-        """One report's named graph as an rdflib graph."""
+        """One report's named graph (by its IRI) as an rdflib graph."""
         graph = Graph()
-        for triple in iter_report_triples(self, str(report)):
+        for triple in self.report_triples(report):
             graph.add(triple)
         return graph
 
@@ -360,11 +365,3 @@ def open_store(path: str | os.PathLike[str], read_only: bool = False) -> CsrStor
     if not store.has_union_graph():  # a store written before the default graph was kept: build it once
         store.rebuild_union_graph()
     return store
-
-
-def iter_report_triples(store: CsrStore, report: str) -> Iterator[tuple[Any, Any, Any]]:
-    """The triples of one report's named graph, as rdflib terms."""
-    iri = store.resolve_report(report)
-    for q in store.ox.quads_for_pattern(None, None, None, _nn(iri)):
-        yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
-
