@@ -200,6 +200,11 @@ def node_names(graph: Graph, node: Node) -> set[str]:
 # --- results -----------------------------------------------------------------------------------------------
 
 
+def rate(part: int, whole: int) -> float:
+    """``part / whole`` rounded to 4 places, 0.0 when there is nothing to divide by."""
+    return round(part / whole, 4) if whole else 0.0
+
+
 @dataclass(frozen=True)
 class PRF:
     """True / false positives and false negatives, with precision, recall and F1 rounded to 4 places."""
@@ -210,11 +215,11 @@ class PRF:
 
     @property
     def precision(self) -> float:
-        return round(self.tp / (self.tp + self.fp), 4) if self.tp + self.fp else 0.0
+        return rate(self.tp, self.tp + self.fp)
 
     @property
     def recall(self) -> float:
-        return round(self.tp / (self.tp + self.fn), 4) if self.tp + self.fn else 0.0
+        return rate(self.tp, self.tp + self.fn)
 
     @property
     def f1(self) -> float:
@@ -238,7 +243,7 @@ class Accuracy:
 
     @property
     def accuracy(self) -> float:
-        return round(self.correct / self.total, 4) if self.total else 0.0
+        return rate(self.correct, self.total)
 
     def __add__(self, other: Accuracy) -> Accuracy:
         return Accuracy(self.correct + other.correct, self.total + other.total)
@@ -261,11 +266,11 @@ class RuleScore:
 
     @property
     def precision(self) -> float:
-        return round(self.tp / (self.tp + self.fp), 4) if self.tp + self.fp else 0.0
+        return rate(self.tp, self.tp + self.fp)
 
     @property
     def recall(self) -> float:
-        return round(self.found / self.gold, 4) if self.gold else 0.0
+        return rate(self.found, self.gold)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "predicate": self.predicate, "tp": self.tp, "fp": self.fp,
