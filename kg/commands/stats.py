@@ -11,11 +11,16 @@ from extract.errors import Errors, InputError
 if TYPE_CHECKING:  # pragma: no cover
     from kg.selection import Corpus
 
-EPILOG = """\
-filters (repeat one to allow several values; different filters must all hold):
+# what the filters of add_filter_options select (the epilog of both commands that take them)
+FILTERS_HELP = """\
   --report R     a report by IRI, label or source file (with or without suffix)
   --company NAME the reporting organisation, by name or alias (ignoring case; else part of a name)
   --year Y       the year a report covers (csr:reportYear)
+"""
+
+EPILOG = """\
+filters (repeat one to allow several values; different filters must all hold):
+""" + FILTERS_HELP + """\
 The analytics run over the entities mentioned in the selected reports and the relations stated in them;
 with several reports selected, a per-report table is added.
 

@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from extract.errors import Errors, InputError
-from kg.commands.stats import add_filter_options, load_corpus
+from kg.commands.stats import FILTERS_HELP, add_filter_options, load_corpus
 
 EPILOG = """\
 The page is one self-contained file (no request leaves it). With several reports it has a report / company /
@@ -13,10 +13,7 @@ year filter; a graph of more nodes than --max-nodes is drawn as its best-connect
 neighbours plus one cluster node per community (search and the filters draw the rest).
 
 filters (as for 'csrkg stats'; they decide what goes into the file at all):
-  --report R     a report by IRI, label or source file (with or without suffix)
-  --company NAME the reporting organisation, by name or alias (ignoring case; else part of a name)
-  --year Y       the year a report covers (csr:reportYear)
-
+""" + FILTERS_HELP + """
 examples:
   csrkg view --store kgstore -o corpus.html
   csrkg view --store kgstore --year 2024 -o 2024.html
